@@ -1,0 +1,3 @@
+import { lifecycleAction } from './lifecycle.ts';
+
+export default lifecycleAction('StartInstances', 'Start stopped instances (4 → 8 → 2)');

@@ -1,0 +1,20 @@
+import { describeTask } from '../../domain/task.service.ts';
+import { defineAction } from '../action.ts';
+import { int } from '../schema.ts';
+
+export default defineAction({
+  name: 'DescribeVpcTaskResult',
+  summary: 'Status of an async task: 0 succeeded, 1 failed (with output), 2 running',
+  async: false,
+  params: { taskId: int({ min: 0, max: Number.MAX_SAFE_INTEGER }).required() },
+  async handle({ deps, caller }, p) {
+    const task = await describeTask(deps, caller, p.taskId);
+    return {
+      data: {
+        taskId: task.id,
+        status: task.status,
+        ...(task.output !== null && { output: JSON.parse(task.output) as unknown }),
+      },
+    };
+  },
+});

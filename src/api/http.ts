@@ -1,0 +1,93 @@
+import http from 'node:http';
+import type { Logger } from 'pino';
+import type { Envelope, V2Request } from './v2/handler.ts';
+import { V2_PATH } from './v2/signature.ts';
+
+// Transport only: routes, methods, size limits, absolute-form request lines. API-level errors are
+// the v2 handler's business and always come back as HTTP 200 with a JSON envelope.
+
+export const MAX_QUERY_BYTES = 32 * 1024;
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpRoutes {
+  v2(req: V2Request): Promise<Envelope>;
+  /** Ready to take traffic (database reachable, schema known); the reason when not. */
+  ready(): Promise<string | null>;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop reading; the 413 goes out with `connection: close` and the socket goes with it.
+        req.removeAllListeners('data');
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const target = req.url ?? '/';
+    // Absolute form (`POST http://vpc.api.qcloud.com/v2/index.php`): the client used us as its proxy.
+    const absolute = /^https?:\/\//i.test(target);
+    let url: URL;
+    try {
+      url = new URL(target, 'http://placeholder');
+    } catch {
+      return send(res, 400, { error: 'malformed request target' });
+    }
+    const host = absolute ? url.host : (req.headers.host ?? '');
+    const path = url.pathname;
+
+    if (path === '/healthz') return send(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const reason = await routes.ready();
+      return send(res, reason ? 503 : 200, reason ? { status: 'unavailable', reason } : { status: 'ready' });
+    }
+    if (path !== V2_PATH) return send(res, 404, { error: `no such path; the API lives at ${V2_PATH}` });
+
+    if (req.method === 'GET') {
+      const q = target.indexOf('?');
+      const raw = q < 0 ? '' : target.slice(q + 1);
+      if (Buffer.byteLength(raw) > MAX_QUERY_BYTES) return send(res, 414, { error: 'query string larger than 32 KB; use POST' });
+      return send(res, 200, await routes.v2({ method: 'GET', host, raw }));
+    }
+    if (req.method === 'POST') {
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === null) return send(res, 413, { error: 'body larger than 1 MB' }, { connection: 'close' });
+      return send(res, 200, await routes.v2({ method: 'POST', host, raw }));
+    }
+    return send(res, 405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
+  }
+
+  return server;
+}

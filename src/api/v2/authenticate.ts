@@ -1,0 +1,73 @@
+import { ApiError, fail } from '../../domain/errors.ts';
+import { claimSignature, findKey, type ApiKey } from '../../store/account.repo.ts';
+import type { Db } from '../../store/db.ts';
+import { printable, type Pairs } from './params.ts';
+import { algorithmOf, sign, signatureMatches, sourceString, V2_PATH } from './signature.ts';
+
+// Admission of a v2 request, in the order DECISIONS.md §2 fixes: common parameters (4000), key
+// (4104), signature (4100), timestamp window and replay (4500).
+
+export interface Admitted {
+  appId: number;
+  action: string;
+  region: string;
+  secretId: string;
+}
+
+export interface Authenticator {
+  admit(method: string, host: string, pairs: Pairs, params: ReadonlyMap<string, string>): Promise<Admitted>;
+}
+
+const UINT = /^\d{1,19}$/;
+const KEY_CACHE_MS = 5_000;
+
+function common(params: ReadonlyMap<string, string>, name: string, pattern?: RegExp): string {
+  const value = params.get(name);
+  if (value === undefined || value === '') fail('InvalidParameter', `common parameter ${name} is required`);
+  if (pattern && !pattern.test(value)) fail('InvalidParameter', `common parameter ${name} must be an unsigned integer`);
+  return value;
+}
+
+export function authenticator(db: Db, opts: { now: () => number; windowS: number }): Authenticator {
+  // Keys are read on every request; a short cache spares the database without letting a disabled
+  // key live on for long.
+  const keys = new Map<string, { key: ApiKey | undefined; until: number }>();
+  async function lookup(secretId: string): Promise<ApiKey | undefined> {
+    const now = opts.now();
+    const hit = keys.get(secretId);
+    if (hit && hit.until > now) return hit.key;
+    const key = await findKey(db, secretId);
+    if (keys.size > 10_000) keys.clear();
+    keys.set(secretId, { key, until: now + KEY_CACHE_MS });
+    return key;
+  }
+
+  return {
+    async admit(method, host, pairs, params) {
+      const action = common(params, 'Action');
+      const region = common(params, 'Region');
+      const timestamp = Number(common(params, 'Timestamp', UINT));
+      common(params, 'Nonce', UINT);
+      const secretId = common(params, 'SecretId');
+      const signature = common(params, 'Signature');
+
+      const key = await lookup(secretId);
+      if (!key || !key.enabled) fail('AuthFailure.SecretIdNotFound', `SecretId ${printable(secretId)} does not exist or is disabled`);
+
+      const expected = sign(key.secretKey, algorithmOf(params.get('SignatureMethod')), sourceString(method, host, V2_PATH, pairs));
+      if (!signatureMatches(expected, signature)) {
+        fail('AuthFailure.SignatureFailure', 'the signature does not match; sign METHOD + Host + /v2/index.php + sorted parameters');
+      }
+
+      const nowS = opts.now() / 1000;
+      if (Math.abs(nowS - timestamp) > opts.windowS) {
+        fail('InvalidRequest.ReplayAttack', `Timestamp ${timestamp} is more than ${opts.windowS} s away from server time ${Math.floor(nowS)}`);
+      }
+      const expiresAt = (timestamp + opts.windowS) * 1000;
+      if (!(await claimSignature(db, secretId, signature, expiresAt))) {
+        throw new ApiError('InvalidRequest.ReplayAttack', 'this request was already accepted once (same signature); send a fresh Nonce and Timestamp');
+      }
+      return { appId: key.appId, action, region, secretId };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { ActionDef } from '../../actions/action.ts';
+import { readSchema } from '../../actions/schema.ts';
+import type { Deps } from '../../domain/deps.ts';
+import { ApiError, fail } from '../../domain/errors.ts';
+import type { Authenticator } from './authenticate.ts';
+import { decodeForm, printable, toParamMap } from './params.ts';
+
+// The v2 pipeline: decode → admit (auth) → find the Action → validate its parameters → run it →
+// render the envelope. Every API-level answer, success or failure, is one JSON object.
+
+export interface V2Request {
+  method: 'GET' | 'POST';
+  /** The Host the client addressed (header, or the absolute-form request line). */
+  host: string;
+  /** The raw query string (GET) or form body (POST). */
+  raw: string;
+}
+
+export type Envelope = Record<string, unknown> & { code: number; message: string; codeDesc: string };
+
+export function v2Handler(o: {
+  deps: Deps;
+  auth: Authenticator;
+  actions: ReadonlyMap<string, ActionDef>;
+  log: Logger;
+}): (req: V2Request) => Promise<Envelope> {
+  return async (req) => {
+    let action = '';
+    try {
+      const pairs = decodeForm(req.raw);
+      const params = toParamMap(pairs);
+      const admitted = await o.auth.admit(req.method, req.host, pairs, params);
+      action = admitted.action;
+      const def = o.actions.get(admitted.action);
+      if (!def) fail('InvalidAction.NotFound', `Action ${printable(admitted.action)} is not supported`);
+      const region = o.deps.catalogue.region(admitted.region);
+      if (!region) fail('InvalidParameterValue', `common parameter Region ${printable(admitted.region)} names no region`);
+      const input = readSchema(def.params, params);
+      const out = await def.handle({ deps: o.deps, caller: { appId: admitted.appId, region: region.name } }, input);
+      return { code: 0, message: '', codeDesc: 'Success', ...out };
+    } catch (err) {
+      if (err instanceof ApiError) return { code: err.code, message: err.message, codeDesc: err.codeDesc };
+      o.log.error({ err, action }, 'internal error');
+      return { code: 6000, message: 'internal error; the request may be retried', codeDesc: 'InternalError' };
+    }
+  };
+}

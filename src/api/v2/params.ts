@@ -1,0 +1,50 @@
+import { ApiError } from '../../domain/errors.ts';
+
+// Form decoding of a query string or an x-www-form-urlencoded body into ordered (name, value) pairs,
+// decoded exactly once, as the signature needs them.
+
+export type Pairs = Array<[string, string]>;
+
+export function decodeForm(raw: string): Pairs {
+  const pairs: Pairs = [];
+  if (raw === '') return pairs;
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
+    const name = decodeComponent(rawName, rawName);
+    pairs.push([name, decodeComponent(rawValue, name)]);
+  }
+  return pairs;
+}
+
+function decodeComponent(text: string, paramName: string): string {
+  const spaced = text.replaceAll('+', ' ');
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    throw new ApiError('InvalidParameter', `parameter ${printable(paramName)} is not valid percent-encoded UTF-8`);
+  }
+}
+
+/** A parameter name as it can safely appear in an error message. */
+export function printable(name: string): string {
+  const cut = name.length > 64 ? name.slice(0, 64) + '…' : name;
+  return JSON.stringify(cut);
+}
+
+/**
+ * The parameters as a map for the action, names read with `_` as `.` (the v2 backend treated the
+ * two alike). A name given twice is ambiguous and refused.
+ */
+export function toParamMap(pairs: Pairs): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const [rawName, value] of pairs) {
+    const name = rawName.replaceAll('_', '.');
+    if (map.has(name)) throw new ApiError('InvalidParameter', `parameter ${printable(name)} is given more than once`);
+    map.set(name, value);
+  }
+  return map;
+}

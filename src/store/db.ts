@@ -1,0 +1,50 @@
+// The one database seam. Repositories write portable SQL with `?` placeholders against `Queryable`;
+// what differs between SQLite and PostgreSQL is expressed as capability fields here, never as
+// `if (dialect === ...)` in the code above the store.
+
+export type SqlValue = string | number | bigint | null;
+
+export interface Queryable {
+  readonly caps: Capabilities;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  /** Runs a statement and returns the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export interface Capabilities {
+  /** Appended to a SELECT that reads rows the transaction is about to change ('' where the
+   *  engine serialises writers anyway, as SQLite does). */
+  readonly forUpdate: string;
+  /** Appended to the task-claim SELECT so replicas never claim the same task. */
+  readonly forUpdateSkipLocked: string;
+  /** Column type of an auto-increasing integer primary key. */
+  readonly autoIdType: string;
+  /** Whether several processes may share this database (replicas, CLI tools). */
+  readonly multiProcess: boolean;
+}
+
+export interface Db extends Queryable {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` in one transaction. Reads inside see the transaction's own writes; reads outside
+   * see committed state only. Serialisation failures and deadlocks are retried a few times, so
+   * `fn` must not have side effects outside the database.
+   */
+  tx<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Held inside a transaction: serialises schema migrations across processes. */
+  lockForMigration(tx: Queryable): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDb(url: string): Promise<Db> {
+  if (url.startsWith('sqlite:')) {
+    const { openSqlite } = await import('./sqlite.ts');
+    return openSqlite(url.slice('sqlite:'.length));
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { openPostgres } = await import('./postgres.ts');
+    return openPostgres(url);
+  }
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${JSON.stringify(url)})`);
+}

@@ -1,0 +1,42 @@
+import type { Db } from './db.ts';
+import * as m001 from './migrations/001-initial.ts';
+
+interface Migration {
+  version: number;
+  up(t: { autoIdType: string }): string[];
+}
+
+const MIGRATIONS: readonly Migration[] = [m001];
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+export class SchemaTooNewError extends Error {}
+
+/** Applies every migration the database lacks, in one transaction; several replicas may race here. */
+export async function migrate(db: Db): Promise<{ from: number; to: number }> {
+  return db.tx(async (tx) => {
+    await db.lockForMigration(tx);
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_meta (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)');
+    const row = await tx.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1');
+    const from = row?.version ?? 0;
+    if (from > SCHEMA_VERSION) {
+      throw new SchemaTooNewError(
+        `database schema is version ${from}, newer than this build knows (${SCHEMA_VERSION}); upgrade vpc-eni`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= from) continue;
+      for (const sql of m.up(db.caps)) await tx.run(sql);
+    }
+    if (!row) await tx.run('INSERT INTO schema_meta (id, version) VALUES (1, ?)', [SCHEMA_VERSION]);
+    else await tx.run('UPDATE schema_meta SET version = ? WHERE id = 1', [SCHEMA_VERSION]);
+    return { from, to: SCHEMA_VERSION };
+  });
+}
+
+/** For replicas that must not change the schema themselves: is it exactly what this build knows? */
+export async function schemaVersion(db: Db): Promise<number> {
+  const row = await db
+    .get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1')
+    .catch(() => undefined);
+  return row?.version ?? 0;
+}

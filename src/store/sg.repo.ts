@@ -1,0 +1,95 @@
+import type { Caller, Page, SecurityGroup } from '../domain/model.ts';
+import type { Queryable } from './db.ts';
+import { Where } from './sql.ts';
+
+interface SgRow {
+  id: string;
+  app_id: number;
+  region: string;
+  name: string;
+  remark: string;
+  project_id: number;
+  created_at: number;
+}
+
+const COLUMNS = 'id, app_id, region, name, remark, project_id, created_at';
+const toSg = (r: SgRow): SecurityGroup => ({
+  id: r.id,
+  appId: r.app_id,
+  region: r.region,
+  name: r.name,
+  remark: r.remark,
+  projectId: r.project_id,
+  createdAt: r.created_at,
+});
+
+export async function insertSecurityGroup(q: Queryable, sg: SecurityGroup): Promise<void> {
+  await q.run(`INSERT INTO security_groups (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+    sg.id,
+    sg.appId,
+    sg.region,
+    sg.name,
+    sg.remark,
+    sg.projectId,
+    sg.createdAt,
+  ]);
+}
+
+export async function findSecurityGroup(
+  q: Queryable,
+  caller: Caller,
+  id: string,
+  lock = false,
+): Promise<SecurityGroup | undefined> {
+  const row = await q.get<SgRow>(
+    `SELECT ${COLUMNS} FROM security_groups WHERE id = ? AND app_id = ? AND region = ?${lock ? q.caps.forUpdate : ''}`,
+    [id, caller.appId, caller.region],
+  );
+  return row && toSg(row);
+}
+
+export async function listSecurityGroups(
+  q: Queryable,
+  caller: Caller,
+  filter: { sgId?: string; name?: string },
+  page: Page,
+): Promise<{ total: number; items: SecurityGroup[] }> {
+  const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
+  if (filter.sgId !== undefined) where.add('id = ?', filter.sgId);
+  if (filter.name !== undefined) where.contains('name', filter.name);
+  const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM security_groups${where.sql}`, where.params);
+  const rows = await q.all<SgRow>(
+    `SELECT ${COLUMNS} FROM security_groups${where.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+    [...where.params, page.limit, page.offset],
+  );
+  return { total: total?.n ?? 0, items: rows.map(toSg) };
+}
+
+export async function deleteSecurityGroup(q: Queryable, id: string): Promise<void> {
+  await q.run('DELETE FROM security_groups WHERE id = ?', [id]);
+}
+
+export async function bindSecurityGroups(q: Queryable, eniId: string, sgIds: readonly string[]): Promise<void> {
+  for (const [position, sgId] of sgIds.entries()) {
+    await q.run('INSERT INTO eni_security_groups (eni_id, sg_id, position) VALUES (?, ?, ?)', [eniId, sgId, position]);
+  }
+}
+
+export async function securityGroupInUse(q: Queryable, sgId: string): Promise<boolean> {
+  return (await q.get('SELECT 1 AS x FROM eni_security_groups WHERE sg_id = ?', [sgId])) !== undefined;
+}
+
+/** Security groups bound to each of the given ENIs, in binding order. */
+export async function securityGroupsOfEnis(
+  q: Queryable,
+  eniIds: readonly string[],
+): Promise<Array<SecurityGroup & { eniId: string }>> {
+  if (eniIds.length === 0) return [];
+  const rows = await q.all<SgRow & { eni_id: string }>(
+    `SELECT b.eni_id, g.id, g.app_id, g.region, g.name, g.remark, g.project_id, g.created_at
+     FROM eni_security_groups b JOIN security_groups g ON g.id = b.sg_id
+     WHERE b.eni_id IN (${eniIds.map(() => '?').join(', ')}) ORDER BY b.eni_id, b.position`,
+    eniIds,
+  );
+  return rows.map((r) => ({ ...toSg(r), eniId: r.eni_id }));
+}

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Capabilities, Db, Queryable, SqlValue } from './db.ts';
+
+// Embedded mode: one process owns the file. Writes go through one connection, one transaction at a
+// time (an async mutex, because a transaction body awaits between statements and another request
+// must not slip its statements into it). Reads outside a transaction use a second connection, which
+// in WAL mode sees committed data only — the same isolation PostgreSQL gives.
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+const CAPS: Capabilities = {
+  forUpdate: '',
+  forUpdateSkipLocked: '',
+  autoIdType: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  multiProcess: false,
+};
+
+class Connection implements Queryable {
+  readonly caps = CAPS;
+  private readonly statements = new Map<string, Statement>();
+  constructor(readonly raw: Database.Database) {}
+
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return Promise.resolve(this.prepare(sql).all(...params) as T[]);
+  }
+  get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return Promise.resolve(this.prepare(sql).get(...params) as T | undefined);
+  }
+  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    const stmt = this.prepare(sql);
+    // A statement that returns rows (INSERT ... RETURNING) cannot be run(), only iterated.
+    if (stmt.reader) return Promise.resolve(stmt.all(...params).length);
+    return Promise.resolve(stmt.run(...params).changes);
+  }
+}
+
+function connect(file: string, readonly: boolean): Database.Database {
+  const raw = new Database(file, { readonly: readonly && file !== ':memory:' });
+  raw.pragma('busy_timeout = 5000');
+  if (!readonly) {
+    raw.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode loses nothing when the process crashes; only an OS crash or power loss
+    // can take back the last commits. That is the usual trade for an embedded control plane.
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+  }
+  return raw;
+}
+
+export function openSqlite(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const writer = new Connection(connect(file, false));
+  // An in-memory database has no second connection to read from.
+  const reader = file === ':memory:' ? null : new Connection(connect(file, true));
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = queue.then(fn);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async function tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return exclusive(async () => {
+      writer.raw.exec('BEGIN IMMEDIATE');
+      try {
+        const value = await fn(writer);
+        writer.raw.exec('COMMIT');
+        return value;
+      } catch (err) {
+        if (writer.raw.inTransaction) writer.raw.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  const read: Queryable = reader ?? {
+    caps: CAPS,
+    all: (sql, params) => exclusive(() => writer.all(sql, params)),
+    get: (sql, params) => exclusive(() => writer.get(sql, params)),
+    run: (sql, params) => exclusive(() => writer.run(sql, params)),
+  };
+
+  return {
+    dialect: 'sqlite',
+    caps: CAPS,
+    all: (sql, params) => read.all(sql, params),
+    get: (sql, params) => read.get(sql, params),
+    // A write outside an explicit transaction is still one transaction of its own.
+    run: (sql, params) => tx((q) => q.run(sql, params)),
+    tx,
+    lockForMigration: () => Promise.resolve(),
+    close: async () => {
+      await queue;
+      reader?.raw.close();
+      writer.raw.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Caller, OrderDirection, Page, Subnet } from '../domain/model.ts';
+import type { Queryable } from './db.ts';
+import { orderAndPage, Where } from './sql.ts';
+
+interface SubnetRow {
+  id: string;
+  app_id: number;
+  region: string;
+  vpc_id: string;
+  zone_id: number;
+  name: string;
+  cidr: string;
+  created_at: number;
+}
+
+const COLUMNS = 'id, app_id, region, vpc_id, zone_id, name, cidr, created_at';
+const toSubnet = (r: SubnetRow): Subnet => ({
+  id: r.id,
+  appId: r.app_id,
+  region: r.region,
+  vpcId: r.vpc_id,
+  zoneId: r.zone_id,
+  name: r.name,
+  cidr: r.cidr,
+  createdAt: r.created_at,
+});
+
+export async function insertSubnet(q: Queryable, s: Subnet): Promise<void> {
+  await q.run(`INSERT INTO subnets (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+    s.id,
+    s.appId,
+    s.region,
+    s.vpcId,
+    s.zoneId,
+    s.name,
+    s.cidr,
+    s.createdAt,
+  ]);
+}
+
+/** The caller's subnet in the given VPC; `lock` serialises IP allocation and deletion. */
+export async function findSubnet(
+  q: Queryable,
+  caller: Caller,
+  vpcId: string,
+  id: string,
+  lock = false,
+): Promise<Subnet | undefined> {
+  const row = await q.get<SubnetRow>(
+    `SELECT ${COLUMNS} FROM subnets WHERE id = ? AND vpc_id = ? AND app_id = ? AND region = ?${lock ? q.caps.forUpdate : ''}`,
+    [id, vpcId, caller.appId, caller.region],
+  );
+  return row && toSubnet(row);
+}
+
+export async function subnetsOfVpc(q: Queryable, vpcId: string): Promise<Subnet[]> {
+  const rows = await q.all<SubnetRow>(`SELECT ${COLUMNS} FROM subnets WHERE vpc_id = ? ORDER BY id`, [vpcId]);
+  return rows.map(toSubnet);
+}
+
+export interface SubnetFilter {
+  vpcId?: string;
+  subnetId?: string;
+  name?: string;
+  zoneIds?: number[];
+}
+
+export async function listSubnets(
+  q: Queryable,
+  caller: Caller,
+  filter: SubnetFilter,
+  order: { field: 'createTime' | 'subnetName'; direction: OrderDirection },
+  page: Page,
+): Promise<{ total: number; items: Subnet[] }> {
+  const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
+  if (filter.vpcId !== undefined) where.add('vpc_id = ?', filter.vpcId);
+  if (filter.subnetId !== undefined) where.add('id = ?', filter.subnetId);
+  if (filter.name !== undefined) where.contains('name', filter.name);
+  if (filter.zoneIds?.length) where.add(`zone_id IN (${filter.zoneIds.map(() => '?').join(', ')})`, ...filter.zoneIds);
+  const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM subnets${where.sql}`, where.params);
+  const o = orderAndPage(order.field === 'subnetName' ? 'name' : 'created_at', order.direction, page);
+  const rows = await q.all<SubnetRow>(`SELECT ${COLUMNS} FROM subnets${where.sql}${o.sql}`, [
+    ...where.params,
+    ...o.params,
+  ]);
+  return { total: total?.n ?? 0, items: rows.map(toSubnet) };
+}
+
+export interface SubnetUsage {
+  instances: number;
+  enis: number;
+  usedIps: number;
+}
+
+export async function subnetUsage(q: Queryable, subnetId: string): Promise<SubnetUsage> {
+  const row = await q.get<SubnetUsage>(
+    `SELECT (SELECT COUNT(*) FROM instances WHERE subnet_id = ?) AS instances,
+            (SELECT COUNT(*) FROM enis WHERE subnet_id = ?) AS enis,
+            (SELECT COUNT(*) FROM private_ips WHERE subnet_id = ?) AS "usedIps"`,
+    [subnetId, subnetId, subnetId],
+  );
+  return row ?? { instances: 0, enis: 0, usedIps: 0 };
+}
+
+export async function deleteSubnet(q: Queryable, subnetId: string): Promise<void> {
+  await q.run('DELETE FROM subnets WHERE id = ?', [subnetId]);
+}

@@ -1,0 +1,54 @@
+import type { Task } from '../domain/model.ts';
+
+/** The data plane's refusal of a task: the task fails, its change is rolled back. */
+export class DataPlaneError extends Error {
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Carries a task out in the data plane (programs the host, the switch...). Must be idempotent:
+ *  after a crash the same task may be applied again. */
+export interface DataPlaneDriver {
+  apply(task: Task): Promise<void>;
+}
+
+export interface Fault {
+  /** Task type to fail; any type when absent. */
+  type?: string;
+  /** How many tasks to fail before the fault is used up. */
+  times: number;
+  message: string;
+}
+
+/**
+ * The default driver: no real data plane, tasks succeed once due (the worker only runs a task
+ * TASK_LATENCY_MS after it was created). Faults can be injected by tests, or at random with
+ * DATA_PLANE_FAILURE_RATE for fault drills.
+ */
+export class SimulatedDataPlane implements DataPlaneDriver {
+  private readonly faults: Fault[] = [];
+  constructor(
+    private readonly failureRate = 0,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  injectFailure(fault: Partial<Fault> & { message?: string } = {}): void {
+    this.faults.push({ times: 1, message: 'simulated data-plane failure', ...fault });
+  }
+
+  apply(task: Task): Promise<void> {
+    const fault = this.faults.find((f) => f.times > 0 && (f.type === undefined || f.type === task.type));
+    if (fault) {
+      fault.times--;
+      return Promise.reject(new DataPlaneError(5100, fault.message));
+    }
+    if (this.failureRate > 0 && this.random() < this.failureRate) {
+      return Promise.reject(new DataPlaneError(5100, 'simulated data-plane failure (DATA_PLANE_FAILURE_RATE)'));
+    }
+    return Promise.resolve();
+  }
+}

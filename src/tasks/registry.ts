@@ -1,0 +1,20 @@
+import type { TaskType } from '../domain/deps.ts';
+import { attachNetworkInterfaceTask } from './attach-network-interface.task.ts';
+import { createNetworkInterfaceTask } from './create-network-interface.task.ts';
+import { deleteNetworkInterfaceTask } from './delete-network-interface.task.ts';
+import { detachNetworkInterfaceTask } from './detach-network-interface.task.ts';
+import type { TaskHandler } from './handler.ts';
+import { startInstancesTask, stopInstancesTask, terminateInstancesTask } from './instance-lifecycle.task.ts';
+import { runInstancesTask } from './run-instances.task.ts';
+
+// Every task type the actions can create, and what finishing it means.
+export const TASK_HANDLERS: Partial<Record<TaskType, TaskHandler<never>>> = {
+  CreateNetworkInterface: createNetworkInterfaceTask,
+  DeleteNetworkInterface: deleteNetworkInterfaceTask,
+  AttachNetworkInterface: attachNetworkInterfaceTask,
+  DetachNetworkInterface: detachNetworkInterfaceTask,
+  RunInstances: runInstancesTask,
+  StartInstances: startInstancesTask,
+  StopInstances: stopInstancesTask,
+  TerminateInstances: terminateInstancesTask,
+};

@@ -1,0 +1,23 @@
+import { deleteEni, enisOfInstance } from '../store/eni.repo.ts';
+import { deleteInstance, setInstanceStatus } from '../store/instance.repo.ts';
+import { InstanceStatus } from '../domain/model.ts';
+import { releaseEni, type TaskHandler } from './handler.ts';
+
+export const runInstancesTask: TaskHandler<{ instanceIds: string[] }> = {
+  async complete(tx, p, now) {
+    for (const id of p.instanceIds) {
+      await setInstanceStatus(tx, id, InstanceStatus.RUNNING);
+      for (const eni of await enisOfInstance(tx, id)) {
+        if (eni.targetInstanceId === id) {
+          await releaseEni(tx, eni.id, { instanceId: id, attachTime: now, targetInstanceId: null });
+        }
+      }
+    }
+  },
+  async rollback(tx, p) {
+    for (const id of p.instanceIds) {
+      for (const eni of await enisOfInstance(tx, id)) await deleteEni(tx, eni.id);
+      await deleteInstance(tx, id);
+    }
+  },
+};
