@@ -89,7 +89,9 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
 async function readiness(db: Db): Promise<string | null> {
   try {
     const version = await schemaVersion(db);
-    return version === SCHEMA_VERSION ? null : `database schema is version ${version}, this build needs ${SCHEMA_VERSION}`;
+    return version === SCHEMA_VERSION
+      ? null
+      : `database schema is version ${version}, this build needs ${SCHEMA_VERSION}`;
   } catch (err) {
     return `database unreachable: ${(err as Error).message}`;
   }

@@ -64,7 +64,9 @@ export function parseAccounts(text: string): AccountSpec[] {
     .map((entry) => {
       const [appId, secretId, secretKey, ...rest] = entry.split(':');
       if (!appId || !/^\d{1,15}$/.test(appId) || !secretId || !secretKey || rest.length > 0) {
-        throw new Error(`VPC_ENI_ACCOUNTS: cannot read an entry (want appId:secretId:secretKey, got ${JSON.stringify(entry)})`);
+        throw new Error(
+          `VPC_ENI_ACCOUNTS: cannot read an entry (want appId:secretId:secretKey, got ${JSON.stringify(entry)})`,
+        );
       }
       return { appId: Number(appId), secretId, secretKey };
     });

@@ -78,7 +78,8 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     if (req.method === 'GET') {
       const q = target.indexOf('?');
       const raw = q < 0 ? '' : target.slice(q + 1);
-      if (Buffer.byteLength(raw) > MAX_QUERY_BYTES) return send(res, 414, { error: 'query string larger than 32 KB; use POST' });
+      if (Buffer.byteLength(raw) > MAX_QUERY_BYTES)
+        return send(res, 414, { error: 'query string larger than 32 KB; use POST' });
       return send(res, 200, await routes.v2({ method: 'GET', host, raw }));
     }
     if (req.method === 'POST') {

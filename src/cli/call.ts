@@ -39,7 +39,9 @@ function credentials(file: string): { secretId: string; secretKey: string } {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as { secretId: string; secretKey: string };
   } catch {
-    throw new Error(`no credentials: set VPC_ENI_SECRET_ID and VPC_ENI_SECRET_KEY, or start the server once so it writes ${file}`);
+    throw new Error(
+      `no credentials: set VPC_ENI_SECRET_ID and VPC_ENI_SECRET_KEY, or start the server once so it writes ${file}`,
+    );
   }
 }
 
@@ -71,7 +73,9 @@ export async function request(
 }
 
 function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
 }
 
 export async function call(args: string[]): Promise<number> {

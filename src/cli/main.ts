@@ -22,7 +22,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
 const run = commands[command];
 if (!run) {
-  process.stderr.write(`${command === 'help' || command === '--help' ? '' : `unknown command ${command}\n\n`}${USAGE}\n`);
+  process.stderr.write(
+    `${command === 'help' || command === '--help' ? '' : `unknown command ${command}\n\n`}${USAGE}\n`,
+  );
   process.exitCode = command === 'help' || command === '--help' ? 0 : 2;
 } else {
   try {

@@ -13,7 +13,6 @@ import { findInstance } from '../store/instance.repo.ts';
 import { countIpsOfEni, insertIp, ipsOfEnis } from '../store/ip.repo.ts';
 import { bindSecurityGroups, findSecurityGroup, securityGroupsOfEnis } from '../store/sg.repo.ts';
 import { findSubnet } from '../store/subnet.repo.ts';
-import { parseIp } from './cidr.ts';
 import { withTask, type Deps } from './deps.ts';
 import { fail } from './errors.ts';
 import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
@@ -36,22 +35,38 @@ import { requireVpc } from './vpc.service.ts';
 // transaction that then changes state and creates the task. Row locks are taken ENI first, then
 // instances, so two operations on one ENI or one instance are serialised by the database.
 
-export async function requireEni(q: Queryable, caller: Caller, vpcId: string, eniId: string, lock = false): Promise<Eni> {
+export async function requireEni(
+  q: Queryable,
+  caller: Caller,
+  vpcId: string,
+  eniId: string,
+  lock = false,
+): Promise<Eni> {
   const eni = await findEni(q, caller, vpcId, eniId, lock);
   if (!eni) fail('InvalidNetworkInterface.NotFound', `ENI ${eniId} does not exist in VPC ${vpcId}`);
   return eni;
 }
 
-export async function requireInstance(q: Queryable, caller: Caller, instanceId: string, lock = false): Promise<Instance> {
+export async function requireInstance(
+  q: Queryable,
+  caller: Caller,
+  instanceId: string,
+  lock = false,
+): Promise<Instance> {
   const instance = await findInstance(q, caller, instanceId, lock);
   if (!instance) fail('InvalidInstance.NotFound', `instance ${instanceId} does not exist`);
   return instance;
 }
 
-export async function requireSecurityGroups(q: Queryable, caller: Caller, sgIds: readonly string[]): Promise<SecurityGroup[]> {
+export async function requireSecurityGroups(
+  q: Queryable,
+  caller: Caller,
+  sgIds: readonly string[],
+): Promise<SecurityGroup[]> {
   const out: SecurityGroup[] = [];
   for (const sgId of sgIds) {
-    if (out.some((g) => g.id === sgId)) fail('InvalidParameterValue', `security group ${sgId} is listed twice in sgIds`);
+    if (out.some((g) => g.id === sgId))
+      fail('InvalidParameterValue', `security group ${sgId} is listed twice in sgIds`);
     const sg = await findSecurityGroup(q, caller, sgId, true);
     if (!sg) fail('InvalidSecurityGroup.NotFound', `security group ${sgId} does not exist`);
     out.push(sg);
@@ -61,7 +76,8 @@ export async function requireSecurityGroups(q: Queryable, caller: Caller, sgIds:
 
 /** An ENI with a task in flight answers ActionLocked to everything else. */
 export function requireIdle(eni: Eni): void {
-  if (eni.taskId !== null) fail('ActionLocked', `ENI ${eni.id} is busy with task ${eni.taskId}; retry when it has finished`);
+  if (eni.taskId !== null)
+    fail('ActionLocked', `ENI ${eni.id} is busy with task ${eni.taskId}; retry when it has finished`);
 }
 
 function requireSecondary(eni: Eni, what: string): void {
@@ -71,7 +87,10 @@ function requireSecondary(eni: Eni, what: string): void {
 /** An instance can take ENI changes only while it is running or stopped. */
 export function requireSteadyInstance(instance: Instance): void {
   if (instance.status !== InstanceStatus.RUNNING && instance.status !== InstanceStatus.STOPPED) {
-    fail('UnsupportedOperation.InvalidState', `instance ${instance.id} is in status ${instance.status}; it must be running (2) or stopped (4)`);
+    fail(
+      'UnsupportedOperation.InvalidState',
+      `instance ${instance.id} is in status ${instance.status}; it must be running (2) or stopped (4)`,
+    );
   }
 }
 
@@ -90,16 +109,25 @@ async function requireCanHold(q: Queryable, instance: Instance, eni: Eni, subnet
     );
   }
   if (instance.zoneId !== subnet.zoneId) {
-    fail('UnsupportedOperation.ZoneMismatch', `instance ${instance.id} is in zone ${instance.zoneId}, the ENI's subnet in zone ${subnet.zoneId}`);
+    fail(
+      'UnsupportedOperation.ZoneMismatch',
+      `instance ${instance.id} is in zone ${instance.zoneId}, the ENI's subnet in zone ${subnet.zoneId}`,
+    );
   }
   const limits = instanceLimits(instance.cpu, instance.mem);
   const held = await enisOfInstance(q, instance.id);
   if (held.filter((e) => e.id !== eni.id).length >= limits.enis) {
-    fail('LimitExceeded', `instance ${instance.id} (${instance.cpu} cores, ${instance.mem} GB) already holds its maximum of ${limits.enis} ENIs`);
+    fail(
+      'LimitExceeded',
+      `instance ${instance.id} (${instance.cpu} cores, ${instance.mem} GB) already holds its maximum of ${limits.enis} ENIs`,
+    );
   }
   const ips = await countIpsOfEni(q, eni.id);
   if (ips > limits.ipsPerEni) {
-    fail('PrivateIpAddressLimitExceeded', `ENI ${eni.id} holds ${ips} private IPs; instance ${instance.id} allows ${limits.ipsPerEni} per ENI`);
+    fail(
+      'PrivateIpAddressLimitExceeded',
+      `ENI ${eni.id} holds ${ips} private IPs; instance ${instance.id} allows ${limits.ipsPerEni} per ENI`,
+    );
   }
 }
 
@@ -141,18 +169,34 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
     await requireSecurityGroups(tx, caller, input.sgIds);
     // Listed addresses first (the flagged one is primary); without a flagged one the system picks
     // the primary, and every listed address is a secondary.
-    const requested = await checkRequestedIps(tx, subnet, input.ips.map((i) => i.ip));
+    const requested = await checkRequestedIps(
+      tx,
+      subnet,
+      input.ips.map((i) => i.ip),
+    );
     const total = requested.length + input.secondaryCount + (primaries.length ? 0 : 1);
     if (total > MAX_IPS_UNATTACHED_ENI) {
-      fail('PrivateIpAddressLimitExceeded', `an ENI may hold at most ${MAX_IPS_UNATTACHED_ENI} private IPs (asked for ${total})`);
+      fail(
+        'PrivateIpAddressLimitExceeded',
+        `an ENI may hold at most ${MAX_IPS_UNATTACHED_ENI} private IPs (asked for ${total})`,
+      );
     }
     if ((await countEnisInVpc(tx, input.vpcId)) >= deps.config.quotas.enisPerVpc) {
-      fail('NetworkInterfaceLimitExceeded', `VPC ${input.vpcId} already holds ${deps.config.quotas.enisPerVpc} ENIs, the quota`);
+      fail(
+        'NetworkInterfaceLimitExceeded',
+        `VPC ${input.vpcId} already holds ${deps.config.quotas.enisPerVpc} ENIs, the quota`,
+      );
     }
     const picked = await pickFreeIps(tx, subnet, total - requested.length, requested);
     const ips: Array<{ ip: number; primary: boolean }> = primaries.length
-      ? input.ips.map((i, n) => ({ ip: requested[n]!, primary: i.primary })).concat(picked.map((ip) => ({ ip, primary: false })))
-      : [{ ip: picked[0]!, primary: true }, ...requested.map((ip) => ({ ip, primary: false })), ...picked.slice(1).map((ip) => ({ ip, primary: false }))];
+      ? input.ips
+          .map((i, n) => ({ ip: requested[n]!, primary: i.primary }))
+          .concat(picked.map((ip) => ({ ip, primary: false })))
+      : [
+          { ip: picked[0]!, primary: true },
+          ...requested.map((ip) => ({ ip, primary: false })),
+          ...picked.slice(1).map((ip) => ({ ip, primary: false })),
+        ];
     const eniId = deps.ids.id('eni');
     const mac = await freshMac(tx, deps);
     return {
@@ -177,7 +221,14 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
           createdAt: now,
         });
         for (const ip of ips) {
-          await insertIp(tx, { subnetId: subnet.id, ip: ip.ip, eniId, primary: ip.primary, state: 'ASSIGNED', description: '' });
+          await insertIp(tx, {
+            subnetId: subnet.id,
+            ip: ip.ip,
+            eniId,
+            primary: ip.primary,
+            state: 'ASSIGNED',
+            description: '',
+          });
         }
         await bindSecurityGroups(tx, eniId, input.sgIds);
       },
@@ -289,7 +340,12 @@ export async function describeNetworkInterfaces(
 }
 
 async function findEniAnywhere(q: Queryable, caller: Caller, eniId: string): Promise<boolean> {
-  const page = await listEnis(q, caller, { eniId }, { field: 'createTime', direction: 'desc' }, { offset: 0, limit: 1 });
+  const page = await listEnis(
+    q,
+    caller,
+    { eniId },
+    { field: 'createTime', direction: 'desc' },
+    { offset: 0, limit: 1 },
+  );
   return page.total > 0;
 }
-

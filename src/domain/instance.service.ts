@@ -27,7 +27,10 @@ export interface RunInstancesInput {
 
 export async function runInstances(deps: Deps, caller: Caller, input: RunInstancesInput) {
   if ((input.vpcId === undefined) !== (input.subnetId === undefined)) {
-    fail('InvalidParameter', 'parameters vpcId and subnetId go together: give both for a VPC instance, neither for the classic network');
+    fail(
+      'InvalidParameter',
+      'parameters vpcId and subnetId go together: give both for a VPC instance, neither for the classic network',
+    );
   }
   const classic = input.vpcId === undefined;
   if (classic && input.privateIpAddress !== undefined) {
@@ -67,7 +70,10 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
       }
       const requested = await checkRequestedIps(tx, subnet, input.privateIpAddress ? [input.privateIpAddress] : []);
       if ((await countEnisInVpc(tx, subnet.vpcId)) + input.count > deps.config.quotas.enisPerVpc) {
-        fail('NetworkInterfaceLimitExceeded', `VPC ${subnet.vpcId} would exceed its quota of ${deps.config.quotas.enisPerVpc} ENIs`);
+        fail(
+          'NetworkInterfaceLimitExceeded',
+          `VPC ${subnet.vpcId} would exceed its quota of ${deps.config.quotas.enisPerVpc} ENIs`,
+        );
       }
       const ips = requested.length ? requested : await pickFreeIps(tx, subnet, input.count);
       primaryEnis = [];
@@ -98,7 +104,14 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
             taskId,
             createdAt: now,
           });
-          await insertIp(tx, { subnetId, ip: primary.ip, eniId: primary.eniId, primary: true, state: 'ASSIGNED', description: '' });
+          await insertIp(tx, {
+            subnetId,
+            ip: primary.ip,
+            eniId: primary.eniId,
+            primary: true,
+            state: 'ASSIGNED',
+            description: '',
+          });
           await bindSecurityGroups(tx, primary.eniId, input.sgIds);
         }
       },
@@ -128,7 +141,8 @@ export async function changeInstances(
 ) {
   const rule = LIFECYCLE[type];
   const unique = [...new Set(instanceIds)];
-  if (unique.length !== instanceIds.length) fail('InvalidParameterValue', 'parameter instanceIds lists an instance twice');
+  if (unique.length !== instanceIds.length)
+    fail('InvalidParameterValue', 'parameter instanceIds lists an instance twice');
   return withTask(deps, caller.appId, type, async (tx) => {
     // Locks in id order, so two batches over the same instances cannot deadlock.
     const sorted = [...unique].sort();
@@ -137,7 +151,10 @@ export async function changeInstances(
     for (const instance of instances) await requireNoEniTask(tx, instance);
     for (const instance of instances) {
       if (!rule.from.includes(instance.status)) {
-        fail('UnsupportedOperation.InvalidState', `instance ${instance.id} is in status ${instance.status} and cannot be ${rule.verb}`);
+        fail(
+          'UnsupportedOperation.InvalidState',
+          `instance ${instance.id} is in status ${instance.status} and cannot be ${rule.verb}`,
+        );
       }
     }
     return {
@@ -169,6 +186,9 @@ export async function describeInstances(
   );
   return {
     total: page.total,
-    items: page.items.map((instance) => ({ instance, lanIp: ips.find((p) => p.instanceId === instance.id)?.ip ?? null })),
+    items: page.items.map((instance) => ({
+      instance,
+      lanIp: ips.find((p) => p.instanceId === instance.id)?.ip ?? null,
+    })),
   };
 }

@@ -17,7 +17,10 @@ export async function checkRequestedIps(q: Queryable, subnet: Subnet, ips: reado
       fail('InvalidPrivateIpAddress.NotInSubnet', `private IP ${text} is not in subnet ${subnet.id} (${subnet.cidr})`);
     }
     if (!isUsable(cidr, ip)) {
-      fail('InvalidParameterValue', `private IP ${text} is reserved in subnet ${subnet.id} (network, gateway or broadcast)`);
+      fail(
+        'InvalidParameterValue',
+        `private IP ${text} is reserved in subnet ${subnet.id} (network, gateway or broadcast)`,
+      );
     }
     if (out.includes(ip)) fail('InvalidParameterValue', `private IP ${text} is requested twice`);
     if (await findIp(q, subnet.id, ip)) fail('InvalidPrivateIpAddress.InUse', `private IP ${text} is already in use`);
@@ -46,4 +49,3 @@ export async function pickFreeIps(
   }
   return picked;
 }
-

@@ -62,7 +62,12 @@ export function parseRegionSpecs(text: string): RegionSpec[] {
     .filter(Boolean)
     .map((entry) => {
       const [name, shortName, number, zoneCount] = entry.split(':');
-      const spec = { name: name ?? '', shortName: shortName ?? '', number: Number(number), zoneCount: Number(zoneCount) };
+      const spec = {
+        name: name ?? '',
+        shortName: shortName ?? '',
+        number: Number(number),
+        zoneCount: Number(zoneCount),
+      };
       if (!spec.name || !spec.shortName || !(spec.number >= 1) || !(spec.zoneCount >= 1 && spec.zoneCount <= 99)) {
         throw new Error(`VPC_ENI_REGIONS: cannot read ${JSON.stringify(entry)} (want name:short:number:zones)`);
       }

@@ -82,12 +82,20 @@ export async function describeSubnets(
   }
   const items: SubnetView[] = [];
   for (const subnet of page.items) {
-    items.push({ subnet, usage: await subnetUsage(q, subnet.id), totalIps: usableRange(parseCidr(subnet.cidr)!).count });
+    items.push({
+      subnet,
+      usage: await subnetUsage(q, subnet.id),
+      totalIps: usableRange(parseCidr(subnet.cidr)!).count,
+    });
   }
   return { total: page.total, items };
 }
 
-export async function removeSubnet(deps: Deps, caller: Caller, input: { vpcId: string; subnetId: string }): Promise<void> {
+export async function removeSubnet(
+  deps: Deps,
+  caller: Caller,
+  input: { vpcId: string; subnetId: string },
+): Promise<void> {
   await deps.db.tx(async (tx) => {
     await requireVpc(tx, caller, input.vpcId, true);
     await requireSubnet(tx, caller, input.vpcId, input.subnetId, true);

@@ -21,7 +21,10 @@ export async function createVpc(
 ): Promise<{ vpc: Vpc; subnets: Subnet[] }> {
   const cidr = parseCidr(input.cidr);
   if (!cidr || !isValidVpcCidr(cidr)) {
-    fail('InvalidVpcCidr', `cidrBlock ${input.cidr} must be a block of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 with a mask from /16 to /28`);
+    fail(
+      'InvalidVpcCidr',
+      `cidrBlock ${input.cidr} must be a block of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 with a mask from /16 to /28`,
+    );
   }
   const vpcId = deps.ids.id('vpc');
   const now = deps.now();
@@ -29,12 +32,22 @@ export async function createVpc(
   return deps.db.tx(async (tx) => {
     await lockAccount(tx, caller.appId);
     if ((await countVpcs(tx, caller)) >= deps.config.quotas.vpcsPerRegion) {
-      fail('VpcLimitExceeded', `this account already has ${deps.config.quotas.vpcsPerRegion} VPCs in ${caller.region}, the quota`);
+      fail(
+        'VpcLimitExceeded',
+        `this account already has ${deps.config.quotas.vpcsPerRegion} VPCs in ${caller.region}, the quota`,
+      );
     }
     if (subnets.length > deps.config.quotas.subnetsPerVpc) {
       fail('SubnetLimitExceeded', `a VPC may hold at most ${deps.config.quotas.subnetsPerVpc} subnets`);
     }
-    const vpc: Vpc = { id: vpcId, appId: caller.appId, region: caller.region, name: input.name, cidr: input.cidr, createdAt: now };
+    const vpc: Vpc = {
+      id: vpcId,
+      appId: caller.appId,
+      region: caller.region,
+      name: input.name,
+      cidr: input.cidr,
+      createdAt: now,
+    };
     await insertVpc(tx, vpc);
     for (const s of subnets) await insertSubnet(tx, s);
     return { vpc, subnets };
@@ -59,7 +72,10 @@ export function planSubnets(
   for (const [i, r] of requests.entries()) {
     const cidr = parseCidr(r.cidr);
     if (!cidr || !isValidSubnetCidr(vpc.cidr, cidr)) {
-      fail('InvalidSubnetCidr', `subnetSet.${i}.cidrBlock ${r.cidr} must lie inside the VPC's ${formatCidr(vpc.cidr)} with a mask from /16 to /28`);
+      fail(
+        'InvalidSubnetCidr',
+        `subnetSet.${i}.cidrBlock ${r.cidr} must lie inside the VPC's ${formatCidr(vpc.cidr)} with a mask from /16 to /28`,
+      );
     }
     const zone = deps.catalogue.zone(region, r.zone);
     if (!zone) fail('InvalidZone.NotFound', `zone ${r.zone} does not exist in ${region.name}`);
@@ -67,7 +83,16 @@ export function planSubnets(
     if (clash) fail('InvalidSubnet.Conflict', `subnetSet.${i}.cidrBlock ${r.cidr} overlaps ${clash.id}`);
     const id = deps.ids.id('subnet');
     taken.push({ id, cidr });
-    out.push({ id, appId: caller.appId, region: caller.region, vpcId: vpc.id, zoneId: zone.id, name: r.name, cidr: r.cidr, createdAt: now });
+    out.push({
+      id,
+      appId: caller.appId,
+      region: caller.region,
+      vpcId: vpc.id,
+      zoneId: zone.id,
+      name: r.name,
+      cidr: r.cidr,
+      createdAt: now,
+    });
   }
   return out;
 }

@@ -43,9 +43,10 @@ export async function findIp(q: Queryable, subnetId: string, ip: number): Promis
 }
 
 export async function ipsOfEni(q: Queryable, eniId: string): Promise<PrivateIp[]> {
-  const rows = await q.all<IpRow>(`SELECT ${COLUMNS} FROM private_ips WHERE eni_id = ? ORDER BY is_primary DESC, ip_num`, [
-    eniId,
-  ]);
+  const rows = await q.all<IpRow>(
+    `SELECT ${COLUMNS} FROM private_ips WHERE eni_id = ? ORDER BY is_primary DESC, ip_num`,
+    [eniId],
+  );
   return rows.map(toIp);
 }
 

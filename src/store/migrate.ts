@@ -35,8 +35,6 @@ export async function migrate(db: Db): Promise<{ from: number; to: number }> {
 
 /** For replicas that must not change the schema themselves: is it exactly what this build knows? */
 export async function schemaVersion(db: Db): Promise<number> {
-  const row = await db
-    .get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1')
-    .catch(() => undefined);
+  const row = await db.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1').catch(() => undefined);
   return row?.version ?? 0;
 }

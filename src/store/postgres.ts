@@ -40,8 +40,7 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     caps: CAPS,
     all: async <T>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows as T[],
-    get: async <T>(sql: string, params?: readonly SqlValue[]) =>
-      (await query(sql, params)).rows[0] as T | undefined,
+    get: async <T>(sql: string, params?: readonly SqlValue[]) => (await query(sql, params)).rows[0] as T | undefined,
     run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
   };
 }

@@ -22,7 +22,11 @@ export class Where {
 }
 
 /** ORDER BY a whitelisted column, ties broken by id so pages never overlap. */
-export function orderAndPage(column: string, direction: OrderDirection, page: Page): { sql: string; params: SqlValue[] } {
+export function orderAndPage(
+  column: string,
+  direction: OrderDirection,
+  page: Page,
+): { sql: string; params: SqlValue[] } {
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
   return { sql: ` ORDER BY ${column} ${dir}, id ${dir} LIMIT ? OFFSET ?`, params: [page.limit, page.offset] };
 }

@@ -3,13 +3,7 @@ import type { Task } from '../domain/model.ts';
 import { TaskStatus } from '../domain/model.ts';
 import { purgeSignatures } from '../store/account.repo.ts';
 import type { Db } from '../store/db.ts';
-import {
-  claimDueTasks,
-  finishTask,
-  nextDueAt,
-  purgeFinishedTasks,
-  releaseAllLeases,
-} from '../store/task.repo.ts';
+import { claimDueTasks, finishTask, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
 import { DataPlaneError, type DataPlaneDriver } from './driver.ts';
 import { TASK_HANDLERS } from './registry.ts';
 
@@ -120,7 +114,8 @@ export class Worker {
     const handler = TASK_HANDLERS[task.type as keyof typeof TASK_HANDLERS];
     let failure: { errorCode: number; errorMsg: string } | null = null;
     if (!handler) failure = { errorCode: 6000, errorMsg: `no handler for task type ${task.type}` };
-    else if (task.attempts > MAX_ATTEMPTS) failure = { errorCode: 6000, errorMsg: `gave up after ${MAX_ATTEMPTS} attempts` };
+    else if (task.attempts > MAX_ATTEMPTS)
+      failure = { errorCode: 6000, errorMsg: `gave up after ${MAX_ATTEMPTS} attempts` };
     else {
       try {
         await this.o.driver.apply(task);

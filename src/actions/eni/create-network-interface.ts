@@ -11,7 +11,9 @@ export default defineAction({
     subnetId: id().required(),
     eniName: str({ max: 60, invalid: 'InvalidNetworkInterfaceName' }).required(),
     eniDescription: str({ max: 60, nonEmpty: false }).default(''),
-    privateIpAddressSet: list(object({ privateIpAddress: ip().required(), primary: bool().default(false) }), { max: 30 }),
+    privateIpAddressSet: list(object({ privateIpAddress: ip().required(), primary: bool().default(false) }), {
+      max: 30,
+    }),
     secondaryPrivateIpAddressCount: int({ min: 0, max: 30 }).default(0),
     sgIds: list(id().required(), { max: 5 }),
   },

@@ -52,20 +52,34 @@ export function authenticator(db: Db, opts: { now: () => number; windowS: number
       const signature = common(params, 'Signature');
 
       const key = await lookup(secretId);
-      if (!key || !key.enabled) fail('AuthFailure.SecretIdNotFound', `SecretId ${printable(secretId)} does not exist or is disabled`);
+      if (!key || !key.enabled)
+        fail('AuthFailure.SecretIdNotFound', `SecretId ${printable(secretId)} does not exist or is disabled`);
 
-      const expected = sign(key.secretKey, algorithmOf(params.get('SignatureMethod')), sourceString(method, host, V2_PATH, pairs));
+      const expected = sign(
+        key.secretKey,
+        algorithmOf(params.get('SignatureMethod')),
+        sourceString(method, host, V2_PATH, pairs),
+      );
       if (!signatureMatches(expected, signature)) {
-        fail('AuthFailure.SignatureFailure', 'the signature does not match; sign METHOD + Host + /v2/index.php + sorted parameters');
+        fail(
+          'AuthFailure.SignatureFailure',
+          'the signature does not match; sign METHOD + Host + /v2/index.php + sorted parameters',
+        );
       }
 
       const nowS = opts.now() / 1000;
       if (Math.abs(nowS - timestamp) > opts.windowS) {
-        fail('InvalidRequest.ReplayAttack', `Timestamp ${timestamp} is more than ${opts.windowS} s away from server time ${Math.floor(nowS)}`);
+        fail(
+          'InvalidRequest.ReplayAttack',
+          `Timestamp ${timestamp} is more than ${opts.windowS} s away from server time ${Math.floor(nowS)}`,
+        );
       }
       const expiresAt = (timestamp + opts.windowS) * 1000;
       if (!(await claimSignature(db, secretId, signature, expiresAt))) {
-        throw new ApiError('InvalidRequest.ReplayAttack', 'this request was already accepted once (same signature); send a fresh Nonce and Timestamp');
+        throw new ApiError(
+          'InvalidRequest.ReplayAttack',
+          'this request was already accepted once (same signature); send a fresh Nonce and Timestamp',
+        );
       }
       return { appId: key.appId, action, region, secretId };
     },

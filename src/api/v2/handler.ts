@@ -35,7 +35,8 @@ export function v2Handler(o: {
       const def = o.actions.get(admitted.action);
       if (!def) fail('InvalidAction.NotFound', `Action ${printable(admitted.action)} is not supported`);
       const region = o.deps.catalogue.region(admitted.region);
-      if (!region) fail('InvalidParameterValue', `common parameter Region ${printable(admitted.region)} names no region`);
+      if (!region)
+        fail('InvalidParameterValue', `common parameter Region ${printable(admitted.region)} names no region`);
       const input = readSchema(def.params, params);
       const out = await def.handle({ deps: o.deps, caller: { appId: admitted.appId, region: region.name } }, input);
       return { code: 0, message: '', codeDesc: 'Success', ...out };
