@@ -44,7 +44,9 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
   const ids = o.ids ?? idGenerator();
   const db = await openDb(config.databaseUrl);
   try {
-    await migrate(db);
+    if (config.autoMigrate) await migrate(db);
+    const reason = await readiness(db);
+    if (reason) throw new Error(reason);
     const devCredentials = await provisionAccounts(db, config, ids, now());
     const driver = o.driver ?? new SimulatedDataPlane(config.dataPlaneFailureRate);
     const worker = new Worker({ db, driver, now, log: o.log, leaseMs: config.taskLeaseMs, pollMs: config.taskPollMs });
@@ -89,9 +91,13 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
 async function readiness(db: Db): Promise<string | null> {
   try {
     const version = await schemaVersion(db);
-    return version === SCHEMA_VERSION
-      ? null
-      : `database schema is version ${version}, this build needs ${SCHEMA_VERSION}`;
+    if (version > SCHEMA_VERSION) {
+      return `database schema is version ${version}, newer than this build knows (${SCHEMA_VERSION}); upgrade vpc-eni`;
+    }
+    if (version < SCHEMA_VERSION) {
+      return `database schema is version ${version}, this build needs ${SCHEMA_VERSION}; run \`vpc-eni migrate\``;
+    }
+    return null;
   } catch (err) {
     return `database unreachable: ${(err as Error).message}`;
   }

@@ -19,6 +19,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Apply pending migrations at start (default); when off, refuse to start on an older schema. */
+  autoMigrate: boolean;
   /** A task completes no sooner than this after it was created (simulated data plane). */
   taskLatencyMs: number;
   /** How long a worker owns a claimed task before another worker may take it over. */
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || 'sqlite:./data/vpc-eni.db',
+    autoMigrate: env.VPC_ENI_AUTO_MIGRATE !== 'false',
     taskLatencyMs: int(env, 'TASK_LATENCY_MS', 100, 0, 3_600_000),
     taskLeaseMs: int(env, 'TASK_LEASE_MS', 10_000, 100, 3_600_000),
     taskPollMs: int(env, 'TASK_POLL_MS', 250, 10, 60_000),

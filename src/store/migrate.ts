@@ -9,8 +9,6 @@ interface Migration {
 const MIGRATIONS: readonly Migration[] = [m001];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
-export class SchemaTooNewError extends Error {}
-
 /** Applies every migration the database lacks, in one transaction; several replicas may race here. */
 export async function migrate(db: Db): Promise<{ from: number; to: number }> {
   return db.tx(async (tx) => {
@@ -19,7 +17,7 @@ export async function migrate(db: Db): Promise<{ from: number; to: number }> {
     const row = await tx.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1');
     const from = row?.version ?? 0;
     if (from > SCHEMA_VERSION) {
-      throw new SchemaTooNewError(
+      throw new Error(
         `database schema is version ${from}, newer than this build knows (${SCHEMA_VERSION}); upgrade vpc-eni`,
       );
     }

@@ -30,17 +30,18 @@ class Connection implements Queryable {
     }
     return stmt;
   }
-  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return Promise.resolve(this.prepare(sql).all(...params) as T[]);
+  // async, so that a failing statement rejects the promise like PostgreSQL's instead of throwing.
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.prepare(sql).all(...params) as T[];
   }
-  get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return Promise.resolve(this.prepare(sql).get(...params) as T | undefined);
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.prepare(sql).get(...params) as T | undefined;
   }
-  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     const stmt = this.prepare(sql);
     // A statement that returns rows (INSERT ... RETURNING) cannot be run(), only iterated.
-    if (stmt.reader) return Promise.resolve(stmt.all(...params).length);
-    return Promise.resolve(stmt.run(...params).changes);
+    if (stmt.reader) return stmt.all(...params).length;
+    return stmt.run(...params).changes;
   }
 }
 

@@ -137,7 +137,9 @@ async function assertInvariants(url: string): Promise<void> {
     const one = async (sql: string) => (await db.query(sql)).rows;
     assert.deepEqual(await one('SELECT id FROM tasks WHERE status = 2'), [], 'tasks still running');
     assert.deepEqual(
-      await one(`SELECT id FROM enis WHERE task_id IS NOT NULL OR target_instance_id IS NOT NULL OR state <> 'AVAILABLE'`),
+      await one(
+        `SELECT id FROM enis WHERE task_id IS NOT NULL OR target_instance_id IS NOT NULL OR state <> 'AVAILABLE'`,
+      ),
       [],
       'ENIs left busy or transitional',
     );
@@ -162,4 +164,3 @@ async function assertInvariants(url: string): Promise<void> {
     await db.end();
   }
 }
-
