@@ -1,6 +1,7 @@
 import { call } from './call.ts';
 import { serve } from './serve.ts';
 import { migrateCommand } from './migrate.ts';
+import { checkCommand } from './check.ts';
 
 const USAGE = `usage: vpc-eni <command>
 
@@ -10,6 +11,8 @@ const USAGE = `usage: vpc-eni <command>
        [--get <field.path>]      print only this field of the answer
        [--wait]                  for an async action, wait until its task has finished
        [--region <region>]       Region parameter (default ap-guangzhou, or VPC_ENI_REGION)
+  check [--drained] [--json]     read DATABASE_URL and report broken invariants (exit 1 if any)
+       [--stuck-after-ms N]      report tasks still running N ms after due (default 300000)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -18,6 +21,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve,
   migrate: migrateCommand,
   call,
+  check: checkCommand,
 };
 
 const run = commands[command];
