@@ -48,7 +48,8 @@ export interface Client {
 
 export async function startServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
   const config = loadConfig({
-    DATABASE_URL: await backend.freshUrl(),
+    // env.DATABASE_URL reopens an existing database (a restart); otherwise each server gets a new one.
+    DATABASE_URL: env.DATABASE_URL ?? (await backend.freshUrl()),
     TASK_LATENCY_MS: '20',
     TASK_POLL_MS: '50',
     VPC_ENI_ACCOUNTS: [ACCOUNT_A, ACCOUNT_B].map((a) => `${a.appId}:${a.secretId}:${a.secretKey}`).join(','),
@@ -81,18 +82,27 @@ export function sdkClient(host: string, o: ClientOptions = {}): Client {
     method: o.method ?? 'POST',
     signatureMethod: o.signatureMethod ?? 'sha1',
   });
+  const send = (action: string, params: Record<string, unknown>): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      capi.request({ Action: action, ...params }, (err: Error | null, body: unknown) => {
+        if (err) return reject(err);
+        try {
+          resolve((typeof body === 'string' ? JSON.parse(body) : body) as Answer);
+        } catch (e) {
+          reject(new Error(`not JSON: ${String(body).slice(0, 200)} (${(e as Error).message})`));
+        }
+      });
+    });
   const client: Client = {
-    call: (action, params = {}) =>
-      new Promise((resolve, reject) => {
-        capi.request({ Action: action, ...params }, (err: Error | null, body: unknown) => {
-          if (err) return reject(err);
-          try {
-            resolve((typeof body === 'string' ? JSON.parse(body) : body) as Answer);
-          } catch (e) {
-            reject(new Error(`not JSON: ${String(body).slice(0, 200)} (${(e as Error).message})`));
-          }
-        });
-      }),
+    // The SDK draws its nonce from 65,536 values, so two identical calls in one second (a task being
+    // polled) now and then sign alike and the second is refused as a replay, unexecuted. A real
+    // client sends it again with a fresh nonce; so do we.
+    async call(action, params = {}) {
+      for (let attempt = 1; ; attempt++) {
+        const r = await send(action, params);
+        if (r.codeDesc !== 'InvalidRequest.ReplayAttack' || attempt === 5) return r;
+      }
+    },
     async waitTask(taskId) {
       for (let i = 0; i < 500; i++) {
         const r = await client.call('DescribeVpcTaskResult', { taskId });
