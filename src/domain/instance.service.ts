@@ -177,9 +177,15 @@ async function requireNoEniTask(q: Queryable, instance: Instance): Promise<void>
 export async function describeInstances(
   deps: Deps,
   caller: Caller,
-  input: { instanceIds: string[]; status?: number; zoneId?: number; searchWord?: string } & Page,
+  input: { instanceIds: string[]; status?: number; zoneId?: string; searchWord?: string } & Page,
 ): Promise<{ total: number; items: Array<{ instance: Instance; lanIp: number | null }> }> {
-  const page = await listInstances(deps.db, caller, input, input);
+  let zoneId: number | undefined;
+  if (input.zoneId !== undefined) {
+    const zone = deps.catalogue.zone(deps.catalogue.region(caller.region)!, input.zoneId);
+    if (!zone) fail('InvalidZone.NotFound', `zone ${input.zoneId} does not exist in ${caller.region}`);
+    zoneId = zone.id;
+  }
+  const page = await listInstances(deps.db, caller, { ...input, zoneId }, input);
   const ips = await primaryIpsOfInstances(
     deps.db,
     page.items.map((i) => i.id),

@@ -11,7 +11,8 @@ export default defineAction({
   params: {
     instanceIds: list(id().required(), { max: 100 }),
     status: int({ min: 1, max: 21 }),
-    zoneId: int({ min: 1 }),
+    // A numeric zone id or a zone name, as every zone input (DECISIONS.md §6).
+    zoneId: str({ max: 64 }),
     searchWord: str({ max: 60 }),
     ...paging(100),
   },
