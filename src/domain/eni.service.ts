@@ -316,7 +316,9 @@ export async function describeNetworkInterfaces(
   if (input.vpcId !== undefined) await requireVpc(q, caller, input.vpcId);
   const { orderField, orderDirection, offset, limit, ...filter } = input;
   const page = await listEnis(q, caller, filter, { field: orderField, direction: orderDirection }, { offset, limit });
-  if (input.eniId !== undefined && page.total === 0 && !(await findEniAnywhere(q, caller, input.eniId))) {
+  // An id that names no ENI (of this account, region and, when given, VPC) is NotFound; one that
+  // exists but fails the other filters gives an empty page.
+  if (input.eniId !== undefined && page.total === 0 && !(await findEniAnywhere(q, caller, input.eniId, input.vpcId))) {
     fail('InvalidNetworkInterface.NotFound', `ENI ${input.eniId} does not exist`);
   }
   const ids = page.items.map((e) => e.id);
@@ -339,11 +341,11 @@ export async function describeNetworkInterfaces(
   return { total: page.total, items };
 }
 
-async function findEniAnywhere(q: Queryable, caller: Caller, eniId: string): Promise<boolean> {
+async function findEniAnywhere(q: Queryable, caller: Caller, eniId: string, vpcId?: string): Promise<boolean> {
   const page = await listEnis(
     q,
     caller,
-    { eniId },
+    { eniId, vpcId },
     { field: 'createTime', direction: 'desc' },
     { offset: 0, limit: 1 },
   );
