@@ -80,7 +80,7 @@ export function requireIdle(eni: Eni): void {
     fail('ActionLocked', `ENI ${eni.id} is busy with task ${eni.taskId}; retry when it has finished`);
 }
 
-function requireSecondary(eni: Eni, what: string): void {
+export function requireSecondary(eni: Eni, what: string): void {
   if (eni.primary) fail('InvalidNetworkInterface.IsPrimary', `ENI ${eni.id} is a primary ENI and cannot be ${what}`);
 }
 
@@ -98,7 +98,7 @@ export function requireSteadyInstance(instance: Instance): void {
  * Whether `instance` may take `eni`: in the ENI's VPC and zone, below its ENI limit, and able to
  * carry the ENI's private IPs.
  */
-async function requireCanHold(q: Queryable, instance: Instance, eni: Eni, subnet: Subnet): Promise<void> {
+export async function requireCanHold(q: Queryable, instance: Instance, eni: Eni, subnet: Subnet): Promise<void> {
   requireSteadyInstance(instance);
   if (instance.vpcId !== eni.vpcId) {
     fail(
@@ -131,7 +131,7 @@ async function requireCanHold(q: Queryable, instance: Instance, eni: Eni, subnet
   }
 }
 
-async function subnetOf(q: Queryable, caller: Caller, eni: Eni): Promise<Subnet> {
+export async function subnetOf(q: Queryable, caller: Caller, eni: Eni): Promise<Subnet> {
   return (await findSubnet(q, caller, eni.vpcId, eni.subnetId))!;
 }
 
@@ -350,4 +350,18 @@ async function findEniAnywhere(q: Queryable, caller: Caller, eniId: string, vpcI
     { offset: 0, limit: 1 },
   );
   return page.total > 0;
+}
+
+/** Renames or re-describes an ENI; synchronous, and like every ENI operation refused while a task holds it. */
+export async function modifyNetworkInterface(
+  deps: Deps,
+  caller: Caller,
+  input: { vpcId: string; eniId: string; name?: string; description?: string },
+): Promise<void> {
+  await deps.db.tx(async (tx) => {
+    await requireVpc(tx, caller, input.vpcId);
+    const eni = await requireEni(tx, caller, input.vpcId, input.eniId, true);
+    requireIdle(eni);
+    await updateEni(tx, eni.id, { name: input.name, description: input.description });
+  });
 }

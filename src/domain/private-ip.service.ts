@@ -1,0 +1,233 @@
+import type { Queryable } from '../store/db.ts';
+import { findEni, updateEni } from '../store/eni.repo.ts';
+import { findInstance } from '../store/instance.repo.ts';
+import { countIpsOfEni, findIp, insertIp, setIpState } from '../store/ip.repo.ts';
+import { findSubnet } from '../store/subnet.repo.ts';
+import { parseIp } from './cidr.ts';
+import { withTask, type Deps } from './deps.ts';
+import { ipLimitOf, requireEni, requireIdle, requireSteadyInstance } from './eni.service.ts';
+import { fail } from './errors.ts';
+import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
+import type { Caller, Eni, Instance, PrivateIp, Subnet } from './model.ts';
+import { requireVpc } from './vpc.service.ts';
+
+// Secondary private IPs: assign, unassign, and move one between two ENIs of a subnet. Each is a
+// task; its addresses sit in a transitional state (ASSIGNING, UNASSIGNING, MIGRATING) and its ENIs
+// are held (ActionLocked) until the worker completes or rolls it back. Checks follow DECISIONS.md
+// §4: VPC, ENI(s), ActionLocked, the attached instance's status, the per-ENI limit, then the IP
+// rules. Row locks follow the store's one order: subnet, ENIs by id, instances by id.
+
+/** What the task handlers need: which addresses of which subnet, on which ENI(s). */
+export interface IpTaskPayload {
+  subnetId: string;
+  ips: number[];
+  eniId: string;
+}
+
+export async function assignPrivateIpAddresses(
+  deps: Deps,
+  caller: Caller,
+  input: { vpcId: string; eniId: string; ips: Array<{ ip: string; primary: boolean }>; count: number },
+) {
+  if (input.ips.length === 0 && input.count === 0) {
+    fail(
+      'InvalidParameter',
+      'parameter privateIpAddressSet or secondaryPrivateIpAddressCount is required: name the addresses or how many',
+    );
+  }
+  const primary = input.ips.findIndex((i) => i.primary);
+  if (primary >= 0) {
+    fail(
+      'InvalidParameterValue',
+      `parameter privateIpAddressSet.${primary}.primary must be false: an ENI keeps the primary IP it was created with`,
+    );
+  }
+  return withTask(deps, caller.appId, 'AssignPrivateIpAddresses', async (tx) => {
+    await requireVpc(tx, caller, input.vpcId);
+    const { eni, subnet } = await lockEniAndSubnet(tx, caller, input.vpcId, input.eniId);
+    const instance = await lockInstanceOf(tx, caller, eni);
+    requireIdle(eni);
+    if (instance) requireSteadyInstance(instance);
+    const limit = await ipLimitOf(tx, caller, eni);
+    const held = await countIpsOfEni(tx, eni.id);
+    const asked = input.ips.length + input.count;
+    if (held + asked > limit) {
+      fail(
+        'PrivateIpAddressLimitExceeded',
+        `ENI ${eni.id} holds ${held} private IPs and may hold ${limit}${instance ? ` on instance ${instance.id}` : ''}; ${asked} more do not fit`,
+      );
+    }
+    const requested = await checkRequestedIps(
+      tx,
+      subnet,
+      input.ips.map((i) => i.ip),
+    );
+    const ips = [...requested, ...(await pickFreeIps(tx, subnet, input.count, requested))];
+    const payload: IpTaskPayload = { subnetId: subnet.id, ips, eniId: eni.id };
+    return {
+      payload,
+      result: {},
+      apply: async (taskId) => {
+        // The rows reserve the addresses now; Describe shows them only once the task succeeds.
+        for (const ip of ips) {
+          await insertIp(tx, {
+            subnetId: subnet.id,
+            ip,
+            eniId: eni.id,
+            primary: false,
+            state: 'ASSIGNING',
+            description: '',
+          });
+        }
+        await updateEni(tx, eni.id, { taskId });
+      },
+    };
+  });
+}
+
+export async function unassignPrivateIpAddresses(
+  deps: Deps,
+  caller: Caller,
+  input: { vpcId: string; eniId: string; ips: string[] },
+) {
+  const twice = input.ips.findIndex((ip, n) => input.ips.indexOf(ip) !== n);
+  if (twice >= 0) {
+    fail('InvalidParameterValue', `parameter privateIpAddress.${twice} repeats ${input.ips[twice]}`);
+  }
+  return withTask(deps, caller.appId, 'UnassignPrivateIpAddresses', async (tx) => {
+    await requireVpc(tx, caller, input.vpcId);
+    const eni = await requireEni(tx, caller, input.vpcId, input.eniId, true);
+    const instance = await lockInstanceOf(tx, caller, eni);
+    requireIdle(eni);
+    if (instance) requireSteadyInstance(instance);
+    const rows: PrivateIp[] = [];
+    for (const [n, text] of input.ips.entries()) {
+      const row = await secondaryIpOf(tx, eni, text, `privateIpAddress.${n}`, 'released');
+      rows.push(row);
+    }
+    const payload: IpTaskPayload = { subnetId: eni.subnetId, ips: rows.map((r) => r.ip), eniId: eni.id };
+    return {
+      payload,
+      result: {},
+      apply: async (taskId) => {
+        // The addresses stay the ENI's (and shown) until the task succeeds.
+        for (const r of rows) await setIpState(tx, r.subnetId, r.ip, 'UNASSIGNING');
+        await updateEni(tx, eni.id, { taskId });
+      },
+    };
+  });
+}
+
+export async function migratePrivateIpAddress(
+  deps: Deps,
+  caller: Caller,
+  input: { vpcId: string; ip: string; oldEniId: string; newEniId: string },
+) {
+  if (input.oldEniId === input.newEniId) {
+    fail(
+      'InvalidParameterValue',
+      'parameters oldNetworkInterfaceId and newNetworkInterfaceId name the same ENI; there is nowhere to move the IP',
+    );
+  }
+  return withTask(deps, caller.appId, 'MigratePrivateIpAddress', async (tx) => {
+    await requireVpc(tx, caller, input.vpcId);
+    const { from, to } = await lockEniPair(tx, caller, input.vpcId, input.oldEniId, input.newEniId);
+    const instances = await lockInstancesOf(tx, caller, [from, to]);
+    requireIdle(from);
+    requireIdle(to);
+    for (const instance of instances) requireSteadyInstance(instance);
+    const limit = await ipLimitOf(tx, caller, to);
+    const held = await countIpsOfEni(tx, to.id);
+    if (held + 1 > limit) {
+      fail(
+        'PrivateIpAddressLimitExceeded',
+        `ENI ${to.id} already holds ${held} private IPs, its maximum${to.instanceId ? ` on instance ${to.instanceId}` : ''}`,
+      );
+    }
+    if (from.subnetId !== to.subnetId) {
+      fail(
+        'UnsupportedOperation.ResourceMismatch',
+        `ENI ${from.id} is in subnet ${from.subnetId} and ENI ${to.id} in ${to.subnetId}; an IP moves only within its subnet`,
+      );
+    }
+    const row = await secondaryIpOf(tx, from, input.ip, 'privateIpAddress', 'migrated');
+    const payload: IpTaskPayload & { newEniId: string } = {
+      subnetId: row.subnetId,
+      ips: [row.ip],
+      eniId: from.id,
+      newEniId: to.id,
+    };
+    return {
+      payload,
+      result: {},
+      apply: async (taskId) => {
+        // The IP stays on the old ENI (committed state) until the task succeeds.
+        await setIpState(tx, row.subnetId, row.ip, 'MIGRATING');
+        await updateEni(tx, from.id, { taskId });
+        await updateEni(tx, to.id, { taskId });
+      },
+    };
+  });
+}
+
+/** A secondary IP the ENI holds; `param` names the parameter that gave it, for the message. */
+async function secondaryIpOf(q: Queryable, eni: Eni, text: string, param: string, verb: string): Promise<PrivateIp> {
+  const row = await findIp(q, eni.subnetId, parseIp(text)!);
+  if (!row || row.eniId !== eni.id) {
+    fail('InvalidParameterValue', `parameter ${param}: ${text} is not a private IP of ENI ${eni.id}`);
+  }
+  if (row.primary)
+    fail('InvalidPrivateip.IsPrimary', `${text} is the primary IP of ENI ${eni.id} and cannot be ${verb}`);
+  return row;
+}
+
+/**
+ * The ENI and its subnet, both row-locked, subnet first (the store's lock order; the subnet lock
+ * serialises address allocation). The first read only learns which subnet: an ENI never changes it.
+ */
+async function lockEniAndSubnet(
+  tx: Queryable,
+  caller: Caller,
+  vpcId: string,
+  eniId: string,
+): Promise<{ eni: Eni; subnet: Subnet }> {
+  const seen = await requireEni(tx, caller, vpcId, eniId);
+  const subnet = (await findSubnet(tx, caller, vpcId, seen.subnetId, true))!;
+  return { eni: await requireEni(tx, caller, vpcId, eniId, true), subnet };
+}
+
+/** Both ENIs row-locked in id order; a missing old ENI is reported before a missing new one. */
+async function lockEniPair(
+  tx: Queryable,
+  caller: Caller,
+  vpcId: string,
+  oldId: string,
+  newId: string,
+): Promise<{ from: Eni; to: Eni }> {
+  const found = new Map<string, Eni | undefined>();
+  for (const id of [oldId, newId].sort()) found.set(id, await findEni(tx, caller, vpcId, id, true));
+  for (const id of [oldId, newId]) {
+    if (!found.get(id)) fail('InvalidNetworkInterface.NotFound', `ENI ${id} does not exist in VPC ${vpcId}`);
+  }
+  const from = found.get(oldId)!;
+  const to = found.get(newId)!;
+  return { from, to };
+}
+
+/**
+ * The instance an ENI is attached to, row-locked: Start/Stop/Terminate lock it too, so an IP change
+ * and a status change of that instance never pass their checks at the same time.
+ */
+async function lockInstanceOf(tx: Queryable, caller: Caller, eni: Eni): Promise<Instance | undefined> {
+  return eni.instanceId === null ? undefined : findInstance(tx, caller, eni.instanceId, true);
+}
+
+async function lockInstancesOf(tx: Queryable, caller: Caller, enis: Eni[]): Promise<Instance[]> {
+  const ids = [...new Set(enis.flatMap((e) => (e.instanceId === null ? [] : [e.instanceId])))].sort();
+  const out: Instance[] = [];
+  for (const id of ids) {
+    const instance = await findInstance(tx, caller, id, true);
+    if (instance) out.push(instance);
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+import type { IpTaskPayload } from '../domain/private-ip.service.ts';
+import { deleteIp, setIpState } from '../store/ip.repo.ts';
+import { releaseEni, type TaskHandler } from './handler.ts';
+
+export const assignPrivateIpAddressesTask: TaskHandler<IpTaskPayload> = {
+  async complete(tx, p) {
+    for (const ip of p.ips) await setIpState(tx, p.subnetId, ip, 'ASSIGNED');
+    await releaseEni(tx, p.eniId);
+  },
+  // The addresses were only reserved: they are free again.
+  async rollback(tx, p) {
+    for (const ip of p.ips) await deleteIp(tx, p.subnetId, ip);
+    await releaseEni(tx, p.eniId);
+  },
+};
