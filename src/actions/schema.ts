@@ -12,6 +12,10 @@ export interface Field<T> {
   readonly type: string;
   readonly isRequired: boolean;
   read(params: ParamMap, name: string): T;
+  /** For the coverage list: what an absent optional parameter becomes, a list's element, an object's fields. */
+  readonly defaultValue?: unknown;
+  readonly item?: Field<unknown>;
+  readonly fields?: Schema;
 }
 
 const bad = (name: string, what: string): never => {
@@ -44,7 +48,12 @@ export class Scalar<T> implements Field<T | undefined> {
     };
   }
   default(value: T): Field<T> {
-    return { type: this.type, isRequired: false, read: (params, name) => this.read(params, name) ?? value };
+    return {
+      type: this.type,
+      isRequired: false,
+      defaultValue: value,
+      read: (params, name) => this.read(params, name) ?? value,
+    };
   }
 }
 
@@ -111,6 +120,7 @@ export function object<S extends Schema>(fields: S): Field<Infer<S>> {
   return {
     type: `object {${Object.keys(fields).join(', ')}}`,
     isRequired: true,
+    fields,
     read: (params, prefix) => readSchema(fields, params, prefix + '.'),
   };
 }
@@ -124,6 +134,7 @@ export function list<T>(item: Field<T>, opts: { max: number; min?: number }): Fi
   return {
     type: `list of ${item.type} (${min}-${max} items, name.0, name.1, ...)`,
     isRequired: min > 0,
+    item,
     read(params, name) {
       const prefix = name + '.';
       const indices = new Set<number>();
