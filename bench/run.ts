@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { Account } from './load.ts';
+import { parseOptions, type BenchOptions } from './options.ts';
+import { formatSummary, summarise } from './profile.ts';
+import { checkTargets, conditions, machine, table, targetList, type Report, type ScaleRun } from './report.ts';
+import { attachDetach, baseline, describe, type Target } from './scenarios.ts';
+import { ENIS_PER_VPC, seed } from './seed.ts';
+import { startBaseline, startVpcEni, type Server } from './server.ts';
+
+// `npm run bench`: the ceiling (a plain node:http server), then vpc-eni itself at each scale and on
+// each backend, every figure also as a ratio to the ceiling. See README § Benchmark.
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, '.bench');
+const ACCOUNT: Account = {
+  appId: 1251000099,
+  secretId: 'AKIDbench00000000000000000000000001',
+  secretKey: 'benchSecretKey0000000000000000001',
+};
+
+const say = (text: string) => process.stderr.write(text + '\n');
+
+interface Database {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A brand-new database: a file under .bench/, or a schema of its own on the PostgreSQL server. */
+async function freshDatabase(backend: 'sqlite' | 'postgres', o: BenchOptions, enis: number): Promise<Database> {
+  if (backend === 'sqlite') {
+    const file = path.join(OUT, `run-${process.pid}`, `sqlite-${enis}.db`);
+    const remove = () => {
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+    };
+    remove();
+    return { url: `sqlite:${file}`, drop: async () => remove() };
+  }
+  const schema = `bench_${process.pid}_${enis}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: o.pgUrl! });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  const url = new URL(o.pgUrl!);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+}
+
+async function measureScale(backend: 'sqlite' | 'postgres', o: BenchOptions, enis: number): Promise<ScaleRun> {
+  const db = await freshDatabase(backend, o, enis);
+  try {
+    say(`\n[${backend}, ${enis.toLocaleString('en-US')} ENIs] seeding through the store...`);
+    const fleet = await seed(db.url, ACCOUNT.appId, {
+      enis,
+      instances: 2 * o.connections,
+      poolEnis: 8 * o.connections,
+    });
+    say(`  seeded ${fleet.enis.toLocaleString('en-US')} ENIs in ${(fleet.seedMs / 1000).toFixed(1)} s`);
+    const start = (profile: boolean) =>
+      startVpcEni({
+        databaseUrl: db.url,
+        account: ACCOUNT,
+        taskLatencyMs: o.taskLatencyMs,
+        quotaEnis: ENIS_PER_VPC,
+        cpuProfDir: profile ? path.join(OUT, 'profiles', `${backend}-${enis}`) : undefined,
+      });
+    let server: Server = await start(o.profile);
+    say(`  vpc-eni pid ${server.pid} on port ${server.port}`);
+    const target = (s: Server): Target => ({ port: s.port, account: ACCOUNT, connections: o.connections });
+    try {
+      say(`  attach/detach: ${o.warmupS} s warm-up, ${o.durationS} s measured, then every task checked`);
+      const cycle = await attachDetach(target(server), fleet, o.warmupS, o.durationS);
+      let peakRssMb = server.peakRssMb();
+      if (o.profile) {
+        // The profile is of the attach/detach load alone: a fresh server takes the describes.
+        await server.stop();
+        const dir = path.join(OUT, 'profiles', `${backend}-${enis}`);
+        const newest = fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(dir, f))
+          .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+        if (newest) say(formatSummary(summarise(newest)));
+        server = await start(false);
+      }
+      say(`  DescribeNetworkInterfaces by instanceId, then by vpcId: ${o.durationS} s each`);
+      const byInstance = await describe(target(server), fleet, 'instance', o.durationS);
+      const byVpc = await describe(target(server), fleet, 'vpc', o.durationS);
+      peakRssMb = Math.max(peakRssMb, server.peakRssMb());
+      return { backend, enis: fleet.enis, seedMs: fleet.seedMs, cycle, byInstance, byVpc, peakRssMb };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+/** Reasons the figures cannot be trusted: error answers, tasks that did not succeed. */
+function problems(r: Report): string[] {
+  const out: string[] = [];
+  const check = (what: string, errors: Record<string, number>) => {
+    if (Object.keys(errors).length) out.push(`${what}: ${JSON.stringify(errors)}`);
+  };
+  check('baseline', r.baseline.errors);
+  for (const run of r.runs) {
+    const at = `${run.backend} ${run.enis} ENIs`;
+    check(`${at} attach/detach`, run.cycle.load.errors);
+    check(`${at} describe by instance`, run.byInstance.errors);
+    check(`${at} describe by VPC`, run.byVpc.errors);
+    const t = run.cycle.tasks;
+    if (t.accepted === 0 || t.succeeded !== t.accepted) out.push(`${at}: ${JSON.stringify(t)}`);
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const o = parseOptions(process.argv.slice(2));
+  fs.mkdirSync(OUT, { recursive: true });
+  say(
+    `vpc-eni benchmark: ${o.connections} connections, ${o.durationS} s per scenario, scales ${o.scales.join(', ')}, ` +
+      `TASK_LATENCY_MS=${o.taskLatencyMs}, VPC_ENI_QUOTA_ENIS=${ENIS_PER_VPC}${o.pgUrl ? ', PostgreSQL too' : ''}`,
+  );
+
+  say('\n[baseline] plain node:http server, same signed requests...');
+  const plain = await startBaseline();
+  let base;
+  try {
+    base = await baseline({ port: plain.port, account: ACCOUNT, connections: o.connections }, o.warmupS, o.durationS);
+  } finally {
+    await plain.stop();
+  }
+  say(`  ${Math.round(base.perS)} requests/s`);
+
+  const runs: ScaleRun[] = [];
+  const backends = [...(o.sqlite ? (['sqlite'] as const) : []), ...(o.pgUrl ? (['postgres'] as const) : [])];
+  try {
+    for (const backend of backends) {
+      for (const enis of o.scales) runs.push(await measureScale(backend, o, enis));
+    }
+  } finally {
+    fs.rmSync(path.join(OUT, `run-${process.pid}`), { recursive: true, force: true });
+  }
+
+  const partial = { date: new Date().toISOString(), machine: machine(), options: o, baseline: base, runs };
+  const report: Report = { ...partial, targets: checkTargets(partial) };
+  const stamp = report.date.slice(0, 19).replaceAll(':', '-');
+  const file = path.join(OUT, `${o.smoke ? 'smoke-' : ''}results-${stamp}.json`);
+  fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+
+  process.stdout.write(
+    `\n${conditions(report)}\n\n${table(report)}\n\nTargets (SQLite):\n${targetList(report.targets)}\n\nJSON: ${path.relative(ROOT, file)}\n`,
+  );
+  const wrong = problems(report);
+  if (wrong.length) {
+    process.stdout.write(`\nThe run is not clean:\n- ${wrong.join('\n- ')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main();

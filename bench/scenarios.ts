@@ -1,0 +1,158 @@
+import { call, eachLimited } from './client.ts';
+import { runLoad, type Account, type Latency, type LoadResult, type Op } from './load.ts';
+import type { Fleet } from './seed.ts';
+
+// What the benchmark measures against a running server. Each scenario returns requests per second
+// (for attach/detach: completed operations per second) and latencies in ms.
+
+export const REGION = 'gz';
+
+export interface Target {
+  port: number;
+  account: Account;
+  connections: number;
+}
+
+export interface Measured {
+  perS: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: Record<string, number>;
+}
+
+export interface CycleResult {
+  /** Attach and Detach tasks accepted in the window that the worker then completed, per second of
+   *  window plus the time it took to finish the last of them. */
+  completed: Measured;
+  attach: Latency;
+  detach: Latency;
+  /** Tasks accepted in the window, and how DescribeVpcTaskResult reported them afterwards. */
+  tasks: { accepted: number; succeeded: number; failed: number; drainMs: number };
+  load: LoadResult;
+}
+
+function measured(load: LoadResult, perS: number, latency: Latency | undefined): Measured {
+  return {
+    perS,
+    p50: latency?.p50 ?? NaN,
+    p99: latency?.p99 ?? NaN,
+    requests: load.requests,
+    errors: load.errors,
+  };
+}
+
+/** The ceiling: an attach-shaped signed request against the plain server. */
+export async function baseline(t: Target, warmupS: number, durationS: number): Promise<Measured> {
+  const op: Op = {
+    label: 'baseline',
+    params: {
+      Action: 'AttachNetworkInterface',
+      vpcId: 'vpc-00000000',
+      networkInterfaceId: 'eni-00000000',
+      instanceId: 'ins-00000000',
+    },
+  };
+  if (warmupS > 0) await runLoad({ ...t, region: REGION, durationS: warmupS, next: () => op });
+  const load = await runLoad({ ...t, region: REGION, durationS, next: () => op });
+  return measured(load, load.rps, load.latency.baseline);
+}
+
+/**
+ * Attach and Detach over the pool, round robin: an ENI goes to the back of the queue when its
+ * answer arrives, so it comes up again only after every other idle ENI has had its turn — by then
+ * its task has long finished and the next operation on it is not ActionLocked. Accepted task ids
+ * go to `sink`. (ENIs whose request is in flight when a run ends drop out of the pool.)
+ */
+class Cycle {
+  sink: number[] = [];
+  private readonly queue: Array<{ eniId: string; instanceId: string; attached: boolean }>;
+
+  constructor(private readonly fleet: Fleet) {
+    this.queue = fleet.pool.map((p) => ({ ...p, attached: false }));
+  }
+
+  next = (): Op => {
+    const eni = this.queue.shift();
+    if (!eni) throw new Error('the ENI pool ran dry: use fewer connections or a larger pool');
+    return {
+      label: eni.attached ? 'detach' : 'attach',
+      params: {
+        Action: eni.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface',
+        vpcId: this.fleet.vpcId,
+        networkInterfaceId: eni.eniId,
+        instanceId: eni.instanceId,
+      },
+      done: (answer) => {
+        if (answer.code === 0) {
+          eni.attached = !eni.attached;
+          this.sink.push(answer.taskId!);
+        } else if (answer.codeDesc === 'InvalidNetworkInterface.AlreadyAssociated') eni.attached = true;
+        else if (answer.codeDesc === 'InvalidNetworkInterface.NotAttached') eni.attached = false;
+        this.queue.push(eni);
+      },
+    };
+  };
+}
+
+const newest = (ids: number[]) => ids.reduce((a, b) => (a > b ? a : b), 0);
+
+async function taskStatus(t: Target, taskId: number): Promise<number> {
+  const answer = await call(t.port, t.account, REGION, { Action: 'DescribeVpcTaskResult', taskId: String(taskId) });
+  if (answer.code !== 0) throw new Error(`DescribeVpcTaskResult ${taskId}: ${answer.codeDesc}`);
+  return (answer.data as { status: number }).status;
+}
+
+/** Polls until the task is no longer running (2); returns its status. */
+async function settled(t: Target, taskId: number, timeoutMs = 60_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await taskStatus(t, taskId);
+    if (status !== 2) return status;
+    if (Date.now() > until) throw new Error(`task ${taskId} still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+export async function attachDetach(t: Target, fleet: Fleet, warmupS: number, durationS: number): Promise<CycleResult> {
+  const cycle = new Cycle(fleet);
+  if (warmupS > 0) {
+    await runLoad({ ...t, region: REGION, durationS: warmupS, next: cycle.next });
+    if (cycle.sink.length) await settled(t, newest(cycle.sink));
+  }
+  const accepted: number[] = (cycle.sink = []);
+  const load = await runLoad({ ...t, region: REGION, durationS, next: cycle.next });
+  const ended = Date.now();
+  // Tasks are claimed in (due time, id) order: the last accepted is the last to finish.
+  if (accepted.length) await settled(t, newest(accepted));
+  const drainMs = Date.now() - ended;
+
+  let succeeded = 0;
+  let failed = 0;
+  await eachLimited(accepted, 16, async (taskId) => {
+    const status = await settled(t, taskId);
+    if (status === 0) succeeded++;
+    else failed++;
+  });
+  const perS = succeeded / (load.durationS + drainMs / 1000);
+  return {
+    completed: measured(load, perS, load.latency.attach),
+    attach: load.latency.attach ?? { count: 0, p50: NaN, p99: NaN },
+    detach: load.latency.detach ?? { count: 0, p50: NaN, p99: NaN },
+    tasks: { accepted: accepted.length, succeeded, failed, drainMs },
+    load,
+  };
+}
+
+export async function describe(t: Target, fleet: Fleet, by: 'instance' | 'vpc', durationS: number): Promise<Measured> {
+  let n = 0;
+  const next = (): Op => ({
+    label: by,
+    params:
+      by === 'instance'
+        ? { Action: 'DescribeNetworkInterfaces', instanceId: fleet.instanceIds[n++ % fleet.instanceIds.length]! }
+        : { Action: 'DescribeNetworkInterfaces', vpcId: fleet.vpcId },
+  });
+  const load = await runLoad({ ...t, region: REGION, durationS, next });
+  return measured(load, load.ok / load.durationS, load.latency[by]);
+}
