@@ -46,7 +46,9 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
 }
 
 export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
-  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+  // The request line may carry a GET query far beyond its 32 KB limit: Node must let it through to
+  // `handle`, which answers 414 as documented, instead of cutting it off with a bare 431.
+  const server = http.createServer({ maxHeaderSize: MAX_BODY_BYTES }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
@@ -54,6 +56,19 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     });
   });
   server.keepAliveTimeout = 65_000;
+  // What Node's HTTP parser refuses (headers over the limit, malformed requests) still gets the
+  // JSON error body every transport-level answer has, not Node's bare status line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const text = JSON.stringify({
+      error: status === 431 ? 'request line and headers larger than 1 MB' : 'malformed HTTP request',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+    );
+  });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const target = req.url ?? '/';

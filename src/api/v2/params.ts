@@ -21,12 +21,20 @@ export function decodeForm(raw: string): Pairs {
 
 function decodeComponent(text: string, paramName: string): string {
   const spaced = text.replaceAll('+', ' ');
-  if (!spaced.includes('%')) return spaced;
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    throw new ApiError('InvalidParameter', `parameter ${printable(paramName)} is not valid percent-encoded UTF-8`);
+  let decoded = spaced;
+  if (spaced.includes('%')) {
+    try {
+      decoded = decodeURIComponent(spaced);
+    } catch {
+      throw new ApiError('InvalidParameter', `parameter ${printable(paramName)} is not valid percent-encoded UTF-8`);
+    }
   }
+  // No parameter has a use for NUL, and PostgreSQL text cannot hold one: refused here, it cannot
+  // reach a query and come back as an InternalError.
+  if (decoded.includes('\u0000')) {
+    throw new ApiError('InvalidParameter', `parameter ${printable(paramName)} contains a NUL character`);
+  }
+  return decoded;
 }
 
 /** A parameter name as it can safely appear in an error message. */
