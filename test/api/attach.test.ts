@@ -38,17 +38,15 @@ for (const backend of backends()) {
       const net = await vpcWithSubnet(c);
       const ins = await instance(c, net);
       const eniId = await eni(c, net);
-      const r = await c.call('AttachNetworkInterface', {
-        vpcId: net.vpcId,
-        networkInterfaceId: eniId,
-        instanceId: ins,
-      });
+      // A slow task, so that ATTACHING is still there to be seen on a loaded machine.
+      const r = await withSlowTasks(server, SLOW_MS, () => attach(c, net.vpcId, eniId, ins));
       assert.equal(r.code, 0);
       assert.equal(r.codeDesc, 'Success');
       assert.equal(r.taskId, r.data.taskId);
       const during = await describeEni(c, net.vpcId, eniId);
       assert.equal(during.state, 'ATTACHING');
       assert.equal(during.instanceSet.instanceId, '');
+      await assertStillRunning(c, r.taskId);
       const task = await c.waitTask(r.taskId);
       assert.deepEqual(task.data, { taskId: r.taskId, status: 0 });
       const done = await describeEni(c, net.vpcId, eniId);

@@ -189,6 +189,7 @@ for (const backend of backends()) {
     it('StopInstances and StartInstances pass through 9 and 8; wrong statuses answer InvalidState', async () => {
       const net = await vpcWithSubnet(c);
       const [a, b] = (await c.run('RunInstances', { zoneId: '100003', goodsNum: 2, ...net })).data.instanceIds;
+      const eniId = await eni(c, net);
       expectError(await c.call('StartInstances', { instanceIds: [a] }), 5100, 'UnsupportedOperation.InvalidState', a);
 
       const stop = await withSlowTasks(server, SLOW_MS, () => c.call('StopInstances', { instanceIds: [a, b] }));
@@ -199,7 +200,6 @@ for (const backend of backends()) {
       for (const action of ['StartInstances', 'StopInstances', 'TerminateInstances']) {
         expectError(await c.call(action, { instanceIds: [a] }), 5100, 'UnsupportedOperation.InvalidState', a);
       }
-      const eniId = await eni(c, net);
       expectError(
         await c.call('AttachNetworkInterface', { vpcId: net.vpcId, networkInterfaceId: eniId, instanceId: a }),
         5100,
