@@ -169,18 +169,19 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
     await requireSecurityGroups(tx, caller, input.sgIds);
     // Listed addresses first (the flagged one is primary); without a flagged one the system picks
     // the primary, and every listed address is a secondary.
-    const requested = await checkRequestedIps(
-      tx,
-      subnet,
-      input.ips.map((i) => i.ip),
-    );
-    const total = requested.length + input.secondaryCount + (primaries.length ? 0 : 1);
+    // DECISIONS §4: the IP limit answers before the IP rules (in use, not in subnet) and quotas.
+    const total = input.ips.length + input.secondaryCount + (primaries.length ? 0 : 1);
     if (total > MAX_IPS_UNATTACHED_ENI) {
       fail(
         'PrivateIpAddressLimitExceeded',
         `an ENI may hold at most ${MAX_IPS_UNATTACHED_ENI} private IPs (asked for ${total})`,
       );
     }
+    const requested = await checkRequestedIps(
+      tx,
+      subnet,
+      input.ips.map((i) => i.ip),
+    );
     if ((await countEnisInVpc(tx, input.vpcId)) >= deps.config.quotas.enisPerVpc) {
       fail(
         'NetworkInterfaceLimitExceeded',
