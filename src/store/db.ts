@@ -22,6 +22,8 @@ export interface Capabilities {
   readonly autoIdType: string;
   /** Whether several processes may share this database (replicas, CLI tools). */
   readonly multiProcess: boolean;
+  /** Appended to a text column in ORDER BY so names sort by code point on every engine. */
+  readonly bytewise: string;
 }
 
 export interface Db extends Queryable {

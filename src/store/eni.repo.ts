@@ -161,7 +161,7 @@ export async function listEnis(
     where.add('id IN (SELECT eni_id FROM eni_security_groups WHERE sg_id = ?)', filter.sgId);
   }
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM enis${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'eniName' ? 'name' : 'created_at', order.direction, page);
+  const o = orderAndPage(order.field === 'eniName' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<EniRow>(`SELECT ${COLUMNS} FROM enis${where.sql}${o.sql}`, [...where.params, ...o.params]);
   return { total: total?.n ?? 0, items: rows.map(toEni) };
 }

@@ -15,6 +15,7 @@ const CAPS: Capabilities = {
   forUpdateSkipLocked: '',
   autoIdType: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   multiProcess: false,
+  bytewise: '', // BINARY, SQLite's default
 };
 
 class Connection implements Queryable {

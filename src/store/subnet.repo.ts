@@ -78,7 +78,7 @@ export async function listSubnets(
   if (filter.name !== undefined) where.contains('name', filter.name);
   if (filter.zoneIds?.length) where.add(`zone_id IN (${filter.zoneIds.map(() => '?').join(', ')})`, ...filter.zoneIds);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM subnets${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'subnetName' ? 'name' : 'created_at', order.direction, page);
+  const o = orderAndPage(order.field === 'subnetName' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<SubnetRow>(`SELECT ${COLUMNS} FROM subnets${where.sql}${o.sql}`, [
     ...where.params,
     ...o.params,

@@ -65,7 +65,7 @@ export async function listVpcs(
   if (filter.vpcId !== undefined) where.add('id = ?', filter.vpcId);
   if (filter.name !== undefined) where.contains('name', filter.name);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM vpcs${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'vpcName' ? 'name' : 'created_at', order.direction, page);
+  const o = orderAndPage(order.field === 'vpcName' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<VpcRow>(`SELECT ${COLUMNS} FROM vpcs${where.sql}${o.sql}`, [...where.params, ...o.params]);
   return { total: total?.n ?? 0, items: rows.map(toVpc) };
 }
