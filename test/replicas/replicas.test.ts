@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { checkDatabase } from '../../src/cli/check.ts';
 import { backends } from '../support/backends.ts';
 import { sdkClient, type Answer, type Client } from '../support/harness.ts';
 import { spawnServer, type ServerProcess } from '../support/process.ts';
@@ -129,38 +129,7 @@ describe('three replicas on one PostgreSQL', { skip: postgres ? false : 'VPC_ENI
   });
 });
 
-/** Reads the database directly: what no sequence of API calls may ever break. */
+/** What no sequence of API calls may ever break, read from the database by `vpc-eni check`. */
 async function assertInvariants(url: string): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const one = async (sql: string) => (await db.query(sql)).rows;
-    assert.deepEqual(await one('SELECT id FROM tasks WHERE status = 2'), [], 'tasks still running');
-    assert.deepEqual(
-      await one(
-        `SELECT id FROM enis WHERE task_id IS NOT NULL OR target_instance_id IS NOT NULL OR state <> 'AVAILABLE'`,
-      ),
-      [],
-      'ENIs left busy or transitional',
-    );
-    assert.deepEqual(
-      await one(`SELECT i.id FROM instances i WHERE i.vpc_id IS NOT NULL
-                 AND (SELECT COUNT(*) FROM enis e WHERE e.instance_id = i.id AND e.is_primary = 1) <> 1`),
-      [],
-      'VPC instances without exactly one primary ENI',
-    );
-    // cpu 4, mem 8 → at most 4 ENIs per instance (DECISIONS.md §6)
-    assert.deepEqual(
-      await one(`SELECT instance_id FROM enis WHERE instance_id IS NOT NULL GROUP BY instance_id HAVING COUNT(*) > 4`),
-      [],
-      'instances over their ENI limit',
-    );
-    assert.deepEqual(
-      await one('SELECT subnet_id, ip_num FROM private_ips GROUP BY subnet_id, ip_num HAVING COUNT(*) > 1'),
-      [],
-      'an IP used twice in a subnet',
-    );
-  } finally {
-    await db.end();
-  }
+  assert.deepEqual(await checkDatabase(url, { drained: true }), []);
 }
