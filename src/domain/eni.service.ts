@@ -181,6 +181,7 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
       tx,
       subnet,
       input.ips.map((i) => i.ip),
+      (n) => `privateIpAddressSet.${n}.privateIpAddress`,
     );
     if ((await countEnisInVpc(tx, input.vpcId)) >= deps.config.quotas.enisPerVpc) {
       fail(

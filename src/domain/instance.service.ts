@@ -68,7 +68,12 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
       if (subnet.zoneId !== zone.id) {
         fail('UnsupportedOperation.ZoneMismatch', `subnet ${subnet.id} is in zone ${subnet.zoneId}, not in ${zone.id}`);
       }
-      const requested = await checkRequestedIps(tx, subnet, input.privateIpAddress ? [input.privateIpAddress] : []);
+      const requested = await checkRequestedIps(
+        tx,
+        subnet,
+        input.privateIpAddress ? [input.privateIpAddress] : [],
+        () => 'privateIpAddress',
+      );
       if ((await countEnisInVpc(tx, subnet.vpcId)) + input.count > deps.config.quotas.enisPerVpc) {
         fail(
           'NetworkInterfaceLimitExceeded',

@@ -7,23 +7,29 @@ import type { Subnet } from './model.ts';
 // Choosing private IPs in a subnet. Callers hold the subnet's row lock, so what is free here stays
 // free until they commit.
 
-/** Checks caller-chosen addresses: inside the subnet, not reserved, not in use. */
-export async function checkRequestedIps(q: Queryable, subnet: Subnet, ips: readonly string[]): Promise<number[]> {
+/**
+ * Checks caller-chosen addresses: inside the subnet, not reserved, not in use. `param(n)` is the
+ * parameter that gave the n-th address: a 4000 names the parameter it is about.
+ */
+export async function checkRequestedIps(
+  q: Queryable,
+  subnet: Subnet,
+  ips: readonly string[],
+  param: (n: number) => string,
+): Promise<number[]> {
   const cidr = parseCidr(subnet.cidr)!;
   const out: number[] = [];
-  for (const text of ips) {
+  for (const [n, text] of ips.entries()) {
     const ip = parseIp(text)!;
+    const what = `parameter ${param(n)}: private IP ${text}`;
     if (!containsIp(cidr, ip)) {
-      fail('InvalidPrivateIpAddress.NotInSubnet', `private IP ${text} is not in subnet ${subnet.id} (${subnet.cidr})`);
+      fail('InvalidPrivateIpAddress.NotInSubnet', `${what} is not in subnet ${subnet.id} (${subnet.cidr})`);
     }
     if (!isUsable(cidr, ip)) {
-      fail(
-        'InvalidParameterValue',
-        `private IP ${text} is reserved in subnet ${subnet.id} (network, gateway or broadcast)`,
-      );
+      fail('InvalidParameterValue', `${what} is reserved in subnet ${subnet.id} (network, gateway or broadcast)`);
     }
-    if (out.includes(ip)) fail('InvalidParameterValue', `private IP ${text} is requested twice`);
-    if (await findIp(q, subnet.id, ip)) fail('InvalidPrivateIpAddress.InUse', `private IP ${text} is already in use`);
+    if (out.includes(ip)) fail('InvalidParameterValue', `${what} is requested twice`);
+    if (await findIp(q, subnet.id, ip)) fail('InvalidPrivateIpAddress.InUse', `${what} is already in use`);
     out.push(ip);
   }
   return out;

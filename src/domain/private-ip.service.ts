@@ -61,6 +61,7 @@ export async function assignPrivateIpAddresses(
       tx,
       subnet,
       input.ips.map((i) => i.ip),
+      (n) => `privateIpAddressSet.${n}.privateIpAddress`,
     );
     const ips = [...requested, ...(await pickFreeIps(tx, subnet, input.count, requested))];
     const payload: IpTaskPayload = { subnetId: subnet.id, ips, eniId: eni.id };
