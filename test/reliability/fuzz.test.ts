@@ -235,7 +235,7 @@ function plausible(fixture: Fixture): Record<string, string[]> {
     destinationNetworkInterfaceId: fixture.enis,
     zoneId: ['100003', 'ap-guangzhou-3'],
     cidrBlock: ['10.0.0.0/16', '10.0.9.0/24'],
-    privateIpAddress: ['10.0.1.77', '10.0.1.2'],
+    privateIpAddress: [`${fixture.subnetIp}77`, `${fixture.subnetIp}2`, `${fixture.subnetIp}3`, '10.0.1.77'],
     primary: ['true', '0'],
     taskId: [String(fixture.taskId)],
     cpu: ['2'],
@@ -252,6 +252,8 @@ function plausible(fixture: Fixture): Record<string, string[]> {
 }
 
 interface Fixture {
+  /** The first three octets of the fixture subnet's addresses, e.g. `10.7.1.`. */
+  subnetIp: string;
   vpcId: string;
   subnetId: string;
   instanceId: string;
@@ -343,12 +345,13 @@ for (const backend of backends()) {
     let tried = 0;
     const outcomes = new Map<string, number>();
 
-    before(async () => {
-      server = await startServer(backend, { VPC_ENI_QUOTA_VPCS: '1000' });
+    /** Fresh resources for the fuzzer to aim at: the previous action's inputs may have deleted them. */
+    async function build(): Promise<Fixture> {
       const c = server.client();
-      const net = await vpcWithSubnet(c);
+      const n = ++builds;
+      const net = await vpcWithSubnet(c, { cidr: `10.${n % 250}.0.0/16`, subnetCidr: `10.${n % 250}.1.0/24` });
       const ins = await instance(c, net);
-      const enis = [await eni(c, net), await eni(c, net)];
+      const enis = [await eni(c, net), await eni(c, net, { secondaryPrivateIpAddressCount: 1 })];
       const attach = await c.run('AttachNetworkInterface', {
         vpcId: net.vpcId,
         networkInterfaceId: enis[0],
@@ -359,7 +362,14 @@ for (const backend of backends()) {
         const sg = await c.call('CreateSecurityGroup', { sgName: 'fuzz' });
         sgId = sg.data?.sgId;
       }
-      fixture = { ...net, instanceId: ins, enis, taskId: attach.taskId, sgId };
+      const subnetIp = `10.${n % 250}.1.`;
+      return { ...net, instanceId: ins, enis, taskId: attach.taskId, sgId, subnetIp };
+    }
+    let builds = 0;
+
+    before(async () => {
+      server = await startServer(backend, { VPC_ENI_QUOTA_VPCS: '100000' });
+      fixture = await build();
     });
     after(async () => {
       console.log(`# ${backend.name}: inputs tried ${tried}; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
@@ -368,6 +378,7 @@ for (const backend of backends()) {
 
     for (const action of ACTIONS) {
       it(`${action.name}: every answer is a clean 4000, 5000, 5100 or success`, async (t) => {
+        fixture = await build();
         const declared = Object.keys(action.params);
         await fc.assert(
           fc.asyncProperty(

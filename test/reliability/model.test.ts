@@ -80,7 +80,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       vpc: vpcRef,
       subnet: ref,
       ips: fc.array(fc.record({ off: offset, primary: fc.nat(3).map((n) => n === 0) }), { maxLength: 3 }),
-      secondary: fc.nat(3),
+      // 28 or more: the 30-address limit of an unattached ENI, or the /28 running out first.
+      secondary: fc.oneof({ arbitrary: fc.nat(3), weight: 8 }, { arbitrary: fc.constantFrom(12, 28, 30), weight: 1 }),
     }),
   },
   {

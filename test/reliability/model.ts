@@ -330,12 +330,13 @@ export class Model {
       if (flagged > 1) refuse('InvalidParameterValue');
       this.vpc(o.vpcId);
       const subnet = this.subnetIn(o.vpcId, o.subnetId);
+      // The limit answers before the address rules (DECISIONS.md §4: limits, then IP rules).
+      const total = o.ips.length + o.secondaryCount + (flagged ? 0 : 1);
+      if (total > UNATTACHED_IPS) refuse('PrivateIpAddressLimitExceeded');
       const requested = this.requested(
         subnet,
         o.ips.map((i) => i.ip),
       );
-      const total = requested.length + o.secondaryCount + (flagged ? 0 : 1);
-      if (total > UNATTACHED_IPS) refuse('PrivateIpAddressLimitExceeded');
       const picked = this.pick(subnet, total - requested.length, requested);
       const ips: Array<[number, boolean]> = flagged
         ? [
