@@ -3,6 +3,7 @@ import { formatIp, isUsable, parseCidr } from '../domain/cidr.ts';
 import { instanceLimits, MAX_IPS_UNATTACHED_ENI } from '../domain/limits.ts';
 import { openDb, type Db } from '../store/db.ts';
 import * as facts from '../store/invariants.repo.ts';
+import { schemaVersion } from '../store/migrate.ts';
 
 // `vpc-eni check`: reads the database and reports every broken invariant — what no sequence of API
 // calls, crashes or races may ever produce. The crash and model tests call `findViolations`.
@@ -156,6 +157,9 @@ function instanceIdsOf(payload: string): string[] {
 export async function checkDatabase(url: string, o: CheckOptions = {}): Promise<Violation[]> {
   const db = await openDb(url);
   try {
+    if ((await schemaVersion(db)) === 0) {
+      throw new Error('the database has no vpc-eni schema: nothing to check (wrong DATABASE_URL?)');
+    }
     return await findViolations(db, o);
   } finally {
     await db.close();
