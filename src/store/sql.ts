@@ -21,12 +21,19 @@ export class Where {
   }
 }
 
-/** ORDER BY a whitelisted column, ties broken by id so pages never overlap. */
+/**
+ * ORDER BY a whitelisted column, ties broken by id so pages never overlap. The LIMIT is written into
+ * the SQL, not bound: SQLite sorts with a bounded heap only when it knows the limit when it prepares
+ * the statement (a bound LIMIT made a 20-row page 2.5 times slower). A limit is a small validated
+ * integer (at most 100), so this adds at most a hundred statements to the caches; the OFFSET, which
+ * can be anything, stays a parameter.
+ */
 export function orderAndPage(
   column: string,
   direction: OrderDirection,
   page: Page,
 ): { sql: string; params: SqlValue[] } {
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
-  return { sql: ` ORDER BY ${column} ${dir}, id ${dir} LIMIT ? OFFSET ?`, params: [page.limit, page.offset] };
+  if (!Number.isSafeInteger(page.limit) || page.limit < 0) throw new Error(`bad page limit ${page.limit}`);
+  return { sql: ` ORDER BY ${column} ${dir}, id ${dir} LIMIT ${page.limit} OFFSET ?`, params: [page.offset] };
 }
