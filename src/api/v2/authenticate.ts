@@ -1,6 +1,6 @@
 import { ApiError, fail } from '../../domain/errors.ts';
 import { claimSignature, findKey, type ApiKey } from '../../store/account.repo.ts';
-import type { Db } from '../../store/db.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import { printable, type Pairs } from './params.ts';
 import { algorithmOf, sign, signatureMatches, sourceString, V2_PATH } from './signature.ts';
 
@@ -12,6 +12,9 @@ export interface Admitted {
   action: string;
   region: string;
   secretId: string;
+  /** Records the signature as used, in the given transaction; 4500 when it already was (a replay).
+   *  The handler runs it in the request's first transaction (replay-claim.ts). */
+  claim(q: Queryable): Promise<void>;
 }
 
 export interface Authenticator {
@@ -75,13 +78,15 @@ export function authenticator(db: Db, opts: { now: () => number; windowS: number
         );
       }
       const expiresAt = (timestamp + opts.windowS) * 1000;
-      if (!(await claimSignature(db, secretId, signature, expiresAt))) {
-        throw new ApiError(
-          'InvalidRequest.ReplayAttack',
-          'this request was already accepted once (same signature); send a fresh Nonce and Timestamp',
-        );
-      }
-      return { appId: key.appId, action, region, secretId };
+      const claim = async (q: Queryable) => {
+        if (!(await claimSignature(q, secretId, signature, expiresAt))) {
+          throw new ApiError(
+            'InvalidRequest.ReplayAttack',
+            'this request was already accepted once (same signature); send a fresh Nonce and Timestamp',
+          );
+        }
+      };
+      return { appId: key.appId, action, region, secretId, claim };
     },
   };
 }

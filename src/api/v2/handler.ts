@@ -5,6 +5,7 @@ import type { Deps } from '../../domain/deps.ts';
 import { ApiError, fail } from '../../domain/errors.ts';
 import type { Authenticator } from './authenticate.ts';
 import { decodeForm, printable, toParamMap } from './params.ts';
+import { claimInFirstTransaction, type ClaimingDb } from './replay-claim.ts';
 
 // The v2 pipeline: decode → admit (auth) → find the Action → validate its parameters → run it →
 // render the envelope. Every API-level answer, success or failure, is one JSON object.
@@ -27,20 +28,32 @@ export function v2Handler(o: {
 }): (req: V2Request) => Promise<Envelope> {
   return async (req) => {
     let action = '';
+    let claiming: ClaimingDb | undefined;
     try {
       const pairs = decodeForm(req.raw);
       const params = toParamMap(pairs);
       const admitted = await o.auth.admit(req.method, req.host, pairs, params);
       action = admitted.action;
+      claiming = claimInFirstTransaction(o.deps.db, admitted.claim);
       const def = o.actions.get(admitted.action);
       if (!def) fail('InvalidAction.NotFound', `Action ${printable(admitted.action)} is not supported`);
       const region = o.deps.catalogue.region(admitted.region);
       if (!region)
         fail('InvalidParameterValue', `common parameter Region ${printable(admitted.region)} names no region`);
       const input = readSchema(def.params, params);
-      const out = await def.handle({ deps: o.deps, caller: { appId: admitted.appId, region: region.name } }, input);
+      const deps = { ...o.deps, db: claiming.db };
+      const out = await def.handle({ deps, caller: { appId: admitted.appId, region: region.name } }, input);
+      await claiming.settle();
       return { code: 0, message: '', codeDesc: 'Success', ...out };
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      // Admitted but refused, or failed: the signature still counts as used, and a replay answers
+      // 4500 before anything the action said.
+      if (claiming)
+        err = await claiming.settle().then(
+          () => caught,
+          (claimErr: unknown) => claimErr,
+        );
       if (err instanceof ApiError) return { code: err.code, message: err.message, codeDesc: err.codeDesc };
       o.log.error({ err, action }, 'internal error');
       return { code: 6000, message: 'internal error; the request may be retried', codeDesc: 'InternalError' };
