@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Capabilities, Db, Queryable, SqlValue } from './db.ts';
+import { SAFETY_NET_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
+import { groupCommit } from './sqlite-group-commit.ts';
 
 // Embedded mode: one process owns the file. Writes go through one connection, one transaction at a
 // time (an async mutex, because a transaction body awaits between statements and another request
@@ -55,6 +57,7 @@ function connect(file: string, readonly: boolean): Database.Database {
     // can take back the last commits. That is the usual trade for an embedded control plane.
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
+    raw.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`); // checkpoints run on their own thread
   }
   return raw;
 }
@@ -64,27 +67,10 @@ export function openSqlite(file: string): Db {
   const writer = new Connection(connect(file, false));
   // An in-memory database has no second connection to read from.
   const reader = file === ':memory:' ? null : new Connection(connect(file, true));
-  let queue: Promise<unknown> = Promise.resolve();
-
-  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const result = queue.then(fn);
-    queue = result.catch(() => undefined);
-    return result;
-  }
-
-  async function tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return exclusive(async () => {
-      writer.raw.exec('BEGIN IMMEDIATE');
-      try {
-        const value = await fn(writer);
-        writer.raw.exec('COMMIT');
-        return value;
-      } catch (err) {
-        if (writer.raw.inTransaction) writer.raw.exec('ROLLBACK');
-        throw err;
-      }
-    });
-  }
+  // One transaction at a time on the writer, sharing COMMITs (sqlite-group-commit.ts).
+  const writes = groupCommit(writer.raw, writer);
+  const checkpointer = file === ':memory:' ? null : startCheckpointer(file);
+  const { tx, exclusive } = writes;
 
   const read: Queryable = reader ?? {
     caps: CAPS,
@@ -103,7 +89,8 @@ export function openSqlite(file: string): Db {
     tx,
     lockForMigration: () => Promise.resolve(),
     close: async () => {
-      await queue;
+      await writes.drain();
+      await checkpointer?.stop();
       reader?.raw.close();
       writer.raw.close();
     },
