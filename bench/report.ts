@@ -50,73 +50,47 @@ const errors = (e: Record<string, number>) =>
 
 export function table(r: Report): string {
   const base = r.baseline.perS;
-  const rows: string[][] = [
-    [
-      '-',
-      '-',
-      'baseline: node:http, fixed v2 answer',
-      int(base),
-      '1.00',
-      ms(r.baseline.p50),
-      ms(r.baseline.p99),
-      errors(r.baseline.errors),
-    ],
-  ];
-  const ratio = (n: number) => (n / base).toFixed(2);
+  const rows: string[][] = [];
+  const row = (
+    head: string[],
+    scenario: string,
+    perS: number,
+    latency?: { p50: number; p99: number },
+    measured?: { cpuUsPerOp: number; errors: Record<string, number> },
+  ) =>
+    rows.push([
+      ...head,
+      scenario,
+      int(perS),
+      (perS / base).toFixed(2),
+      latency ? ms(latency.p50) : '',
+      latency ? ms(latency.p99) : '',
+      measured ? int(measured.cpuUsPerOp) : '',
+      measured ? errors(measured.errors) : '',
+    ]);
+  row(['-', '-'], 'baseline: node:http, fixed v2 answer', base, r.baseline, r.baseline);
   for (const run of r.runs) {
     const head = [run.backend, int(run.enis)];
     const c = run.cycle;
-    const reqPerS = (count: number) => count / c.load.durationS;
-    rows.push(
-      [
-        ...head,
-        'attach+detach, completed ops',
-        int(c.completed.perS),
-        ratio(c.completed.perS),
-        '',
-        '',
-        errors(c.load.errors),
-      ],
-      [
-        ...head,
-        '↳ AttachNetworkInterface requests',
-        int(reqPerS(c.attach.count)),
-        ratio(reqPerS(c.attach.count)),
-        ms(c.attach.p50),
-        ms(c.attach.p99),
-        '',
-      ],
-      [
-        ...head,
-        '↳ DetachNetworkInterface requests',
-        int(reqPerS(c.detach.count)),
-        ratio(reqPerS(c.detach.count)),
-        ms(c.detach.p50),
-        ms(c.detach.p99),
-        '',
-      ],
-      [
-        ...head,
-        'DescribeNetworkInterfaces by instanceId',
-        int(run.byInstance.perS),
-        ratio(run.byInstance.perS),
-        ms(run.byInstance.p50),
-        ms(run.byInstance.p99),
-        errors(run.byInstance.errors),
-      ],
-      [
-        ...head,
-        'DescribeNetworkInterfaces by vpcId',
-        int(run.byVpc.perS),
-        ratio(run.byVpc.perS),
-        ms(run.byVpc.p50),
-        ms(run.byVpc.p99),
-        errors(run.byVpc.errors),
-      ],
-      [...head, `server peak RSS (VmHWM): ${int(run.peakRssMb)} MB`, '', '', '', '', ''],
-    );
+    const perS = (count: number) => count / c.load.durationS;
+    row(head, 'attach+detach, completed ops', c.completed.perS, undefined, c.completed);
+    row(head, '↳ AttachNetworkInterface requests', perS(c.attach.count), c.attach);
+    row(head, '↳ DetachNetworkInterface requests', perS(c.detach.count), c.detach);
+    row(head, 'DescribeNetworkInterfaces by instanceId', run.byInstance.perS, run.byInstance, run.byInstance);
+    row(head, 'DescribeNetworkInterfaces by vpcId', run.byVpc.perS, run.byVpc, run.byVpc);
+    rows.push([...head, `server peak RSS (VmHWM): ${int(run.peakRssMb)} MB`, '', '', '', '', '', '']);
   }
-  const header = ['backend', 'ENIs', 'scenario', 'per s', '× baseline', 'p50 ms', 'p99 ms', 'errors'];
+  const header = [
+    'backend',
+    'ENIs',
+    'scenario',
+    'per s',
+    '× baseline',
+    'p50 ms',
+    'p99 ms',
+    'server CPU µs/op',
+    'errors',
+  ];
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { formatSummary, summarise } from './profile.ts';
 import { checkTargets, conditions, machine, table, targetList, type Report, type ScaleRun } from './report.ts';
 import { attachDetach, baseline, describe, type Target } from './scenarios.ts';
 import { ENIS_PER_VPC, seed } from './seed.ts';
-import { startBaseline, startVpcEni, type Server } from './server.ts';
+import { startBaseline, startVpcEni } from './server.ts';
 
 // `npm run bench`: the ceiling (a plain node:http server), then vpc-eni itself at each scale and on
 // each backend, every figure also as a ratio to the ceiling. See README § Benchmark.
@@ -63,44 +63,48 @@ async function measureScale(backend: 'sqlite' | 'postgres', o: BenchOptions, eni
       poolEnis: 8 * o.connections,
     });
     say(`  seeded ${fleet.enis.toLocaleString('en-US')} ENIs in ${(fleet.seedMs / 1000).toFixed(1)} s`);
-    const start = (profile: boolean) =>
-      startVpcEni({
+    // With --profile, each phase gets a server of its own, so that each profile shows one load.
+    const phase = async <T>(name: string, run: (t: Target) => Promise<T>): Promise<T & { rss: number }> => {
+      const profileDir = o.profile ? path.join(OUT, 'profiles', `${backend}-${enis}-${name}`) : undefined;
+      const server = await startVpcEni({
         databaseUrl: db.url,
         account: ACCOUNT,
         taskLatencyMs: o.taskLatencyMs,
         quotaEnis: ENIS_PER_VPC,
-        cpuProfDir: profile ? path.join(OUT, 'profiles', `${backend}-${enis}`) : undefined,
+        cpuProfDir: profileDir,
       });
-    let server: Server = await start(o.profile);
-    say(`  vpc-eni pid ${server.pid} on port ${server.port}`);
-    const target = (s: Server): Target => ({ port: s.port, account: ACCOUNT, connections: o.connections });
-    try {
-      say(`  attach/detach: ${o.warmupS} s warm-up, ${o.durationS} s measured, then every task checked`);
-      const cycle = await attachDetach(target(server), fleet, o.warmupS, o.durationS);
-      let peakRssMb = server.peakRssMb();
-      if (o.profile) {
-        // The profile is of the attach/detach load alone: a fresh server takes the describes.
+      say(`  vpc-eni pid ${server.pid} on port ${server.port}`);
+      try {
+        const target = { port: server.port, account: ACCOUNT, connections: o.connections, databaseUrl: db.url };
+        const result = await run({ ...target, cpuMs: () => server.cpuMs() });
+        return { ...result, rss: server.peakRssMb() };
+      } finally {
         await server.stop();
-        const dir = path.join(OUT, 'profiles', `${backend}-${enis}`);
-        const newest = fs
-          .readdirSync(dir)
-          .filter((f) => f.endsWith('.cpuprofile'))
-          .map((f) => path.join(dir, f))
-          .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-        if (newest) say(formatSummary(summarise(newest)));
-        server = await start(false);
+        if (profileDir) say(formatSummary(summarise(newestProfile(profileDir))));
       }
-      say(`  DescribeNetworkInterfaces by instanceId, then by vpcId: ${o.durationS} s each`);
-      const byInstance = await describe(target(server), fleet, 'instance', o.durationS);
-      const byVpc = await describe(target(server), fleet, 'vpc', o.durationS);
-      peakRssMb = Math.max(peakRssMb, server.peakRssMb());
-      return { backend, enis: fleet.enis, seedMs: fleet.seedMs, cycle, byInstance, byVpc, peakRssMb };
-    } finally {
-      await server.stop();
-    }
+    };
+    say(`  attach/detach: ${o.warmupS} s warm-up, ${o.durationS} s measured, then every task checked`);
+    const { rss: rssCycle, ...cycle } = await phase('attach-detach', (t) =>
+      attachDetach(t, fleet, o.warmupS, o.durationS),
+    );
+    say(`  DescribeNetworkInterfaces by instanceId, then by vpcId: ${o.durationS} s each`);
+    const described = await phase('describe', async (t) => ({
+      byInstance: await describe(t, fleet, 'instance', o.durationS),
+      byVpc: await describe(t, fleet, 'vpc', o.durationS),
+    }));
+    const peakRssMb = Math.max(rssCycle, described.rss);
+    const { byInstance, byVpc } = described;
+    return { backend, enis: fleet.enis, seedMs: fleet.seedMs, cycle, byInstance, byVpc, peakRssMb };
   } finally {
     await db.drop();
   }
+}
+
+/** The main thread's profile (CPU.<date>.<time>.<pid>.0.<n>.cpuprofile; threads have their own). */
+function newestProfile(dir: string): string {
+  const files = fs.readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  const newest = files.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  return newest[0]!;
 }
 
 /** Reasons the figures cannot be trusted: error answers, tasks that did not succeed. */
@@ -133,7 +137,14 @@ async function main(): Promise<number> {
   const plain = await startBaseline();
   let base;
   try {
-    base = await baseline({ port: plain.port, account: ACCOUNT, connections: o.connections }, o.warmupS, o.durationS);
+    const target = {
+      port: plain.port,
+      account: ACCOUNT,
+      connections: o.connections,
+      cpuMs: () => plain.cpuMs(),
+      databaseUrl: '',
+    };
+    base = await baseline(target, o.warmupS, o.durationS);
   } finally {
     await plain.stop();
   }

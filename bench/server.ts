@@ -10,6 +10,8 @@ export interface Server {
   readonly port: number;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time used so far, all threads, user and system, in ms (10 ms resolution). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,13 @@ function handle(child: ChildProcess, port: number): Server {
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = /VmHWM:\s+(\d+) kB/.exec(status);
       return kb ? Number(kb[1]) / 1024 : NaN;
+    },
+    cpuMs() {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name, in USER_HZ
+      // (100 per second on Linux).
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     stop() {
       if (child.exitCode !== null) return Promise.resolve();
