@@ -163,7 +163,8 @@ async function main(): Promise<number> {
   const partial = { date: new Date().toISOString(), machine: machine(), options: o, baseline: base, runs };
   const report: Report = { ...partial, targets: checkTargets(partial) };
   const stamp = report.date.slice(0, 19).replaceAll(':', '-');
-  const file = path.join(OUT, `${o.smoke ? 'smoke-' : ''}results-${stamp}.json`);
+  // A smoke run (CI, npm test) overwrites its one file instead of piling up dated ones.
+  const file = path.join(OUT, o.smoke ? 'smoke-results.json' : `results-${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
 
   process.stdout.write(
