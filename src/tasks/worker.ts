@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Task } from '../domain/model.ts';
 import { TaskStatus } from '../domain/model.ts';
 import { purgeSignatures } from '../store/account.repo.ts';
-import type { Db, Queryable } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { claimDueTasks, finishTask, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
 import { DataPlaneError, type DataPlaneDriver } from './driver.ts';
 import { TASK_HANDLERS } from './registry.ts';
@@ -14,17 +14,6 @@ export interface WorkerOptions {
   log: Logger;
   leaseMs: number;
   pollMs: number;
-}
-
-interface Failure {
-  errorCode: number;
-  errorMsg: string;
-}
-
-interface Answered {
-  task: Task;
-  failure: Failure | null;
-  resolve(): void;
 }
 
 const BATCH = 64;
@@ -47,9 +36,6 @@ export class Worker {
   private ticking: Promise<void> | undefined;
   private again = false;
   private stopped = true;
-  /** Tasks the data plane has answered, waiting for the transaction that finishes them. */
-  private readonly answered: Answered[] = [];
-  private finishing = false;
 
   constructor(private readonly o: WorkerOptions) {}
 
@@ -126,7 +112,7 @@ export class Worker {
 
   private async execute(task: Task): Promise<void> {
     const handler = TASK_HANDLERS[task.type as keyof typeof TASK_HANDLERS];
-    let failure: Failure | null = null;
+    let failure: { errorCode: number; errorMsg: string } | null = null;
     if (!handler) failure = { errorCode: 6000, errorMsg: `no handler for task type ${task.type}` };
     else if (task.attempts > MAX_ATTEMPTS)
       failure = { errorCode: 6000, errorMsg: `gave up after ${MAX_ATTEMPTS} attempts` };
@@ -140,75 +126,23 @@ export class Worker {
             : { errorCode: 6000, errorMsg: `data plane error: ${(err as Error).message}` };
       }
     }
-    await new Promise<void>((resolve) => {
-      this.answered.push({ task, failure, resolve });
-      if (!this.finishing) void this.finishAnswered();
-    });
-  }
-
-  /**
-   * Finishes the tasks the data plane has answered, as many as are waiting when the transaction
-   * starts, in one transaction: a commit per batch instead of per task. Should that transaction
-   * fail, each task of the batch gets a transaction of its own, so that one task's storage error
-   * holds back no other.
-   */
-  private async finishAnswered(): Promise<void> {
-    this.finishing = true;
     try {
-      while (this.answered.length > 0) {
-        // Taken when the transaction starts (a retried transaction takes the same batch again).
-        const batch: Answered[] = [];
-        const take = () => {
-          if (batch.length === 0) batch.push(...this.answered.splice(0));
-          return batch;
-        };
-        try {
-          const finished = await this.o.db.tx(async (tx) => {
-            const done: Answered[] = [];
-            for (const a of take()) if (await this.finish(tx, a)) done.push(a);
-            return done;
-          });
-          for (const a of finished) this.finished(a);
-        } catch (err) {
-          take();
-          if (batch.length === 1) this.o.log.error({ err, taskId: batch[0]!.task.id }, 'could not finish task');
-          else for (const a of batch) await this.finishAlone(a);
-        }
-        for (const a of batch) a.resolve();
-      }
-    } finally {
-      this.finishing = false;
-    }
-  }
-
-  private async finishAlone(a: Answered): Promise<void> {
-    try {
-      if (await this.o.db.tx((tx) => this.finish(tx, a))) this.finished(a);
+      const finished = await this.o.db.tx(async (tx) => {
+        const now = this.o.now();
+        const status = failure ? TaskStatus.FAILED : TaskStatus.SUCCEEDED;
+        const output = failure ? JSON.stringify(failure) : null;
+        // Lost the lease (we were too slow, another worker took over): change nothing.
+        if (!(await finishTask(tx, task.id, task.leaseUntil!, status, output, now))) return false;
+        const payload = JSON.parse(task.payload) as never;
+        if (handler && !failure) await handler.complete(tx, payload, now);
+        else if (handler) await handler.rollback(tx, payload, now);
+        return true;
+      });
+      if (finished) this.o.log.debug({ taskId: task.id, type: task.type, failure }, 'task finished');
     } catch (err) {
       // The lease runs out and the task is tried again (up to MAX_ATTEMPTS).
-      this.o.log.error({ err, taskId: a.task.id }, 'could not finish task');
+      this.o.log.error({ err, taskId: task.id }, 'could not finish task');
     }
-  }
-
-  /**
-   * Marks the task finished and commits or rolls back its change, in the caller's transaction;
-   * false when this worker lost the task's lease.
-   */
-  private async finish(tx: Queryable, { task, failure }: Answered): Promise<boolean> {
-    const handler = TASK_HANDLERS[task.type as keyof typeof TASK_HANDLERS];
-    const now = this.o.now();
-    const status = failure ? TaskStatus.FAILED : TaskStatus.SUCCEEDED;
-    const output = failure ? JSON.stringify(failure) : null;
-    // Lost the lease (we were too slow, another worker took over): change nothing.
-    if (!(await finishTask(tx, task.id, task.leaseUntil!, status, output, now))) return false;
-    const payload = JSON.parse(task.payload) as never;
-    if (handler && !failure) await handler.complete(tx, payload, now);
-    else if (handler) await handler.rollback(tx, payload, now);
-    return true;
-  }
-
-  private finished({ task, failure }: Answered): void {
-    this.o.log.debug({ taskId: task.id, type: task.type, failure }, 'task finished');
   }
 
   private async housekeeping(): Promise<void> {
