@@ -12,7 +12,7 @@ export interface Account {
 
 /** One request to send: its Action parameters, and what to do with the answer. */
 export interface Op {
-  /** Latencies are kept per label ("attach", "detach", ...). */
+  /** Latencies are kept per label ("attach", "detach", ...; "attach refused" for non-zero codes). */
   label: string;
   params: Record<string, string>;
   /** Sees the parsed answer of a request that got an HTTP 200. */
@@ -99,14 +99,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         },
         onResponse(status, body, context) {
           const op = context.op as Op;
-          lastLabel = op.label;
+          // Refusals (cheap and fast) are timed apart, so they do not flatter the latency of the work.
+          lastLabel = `${op.label} refused`;
           if (status !== 200) {
             errors[`HTTP ${status}`] = (errors[`HTTP ${status}`] ?? 0) + 1;
             return;
           }
           const answer = JSON.parse(body) as Answer;
-          if (answer.code === 0) ok++;
-          else errors[answer.codeDesc] = (errors[answer.codeDesc] ?? 0) + 1;
+          if (answer.code === 0) {
+            ok++;
+            lastLabel = op.label;
+          } else errors[answer.codeDesc] = (errors[answer.codeDesc] ?? 0) + 1;
           op.done?.(answer);
         },
       },

@@ -107,7 +107,12 @@ function newestProfile(dir: string): string {
   return newest[0]!;
 }
 
-/** Reasons the figures cannot be trusted: error answers, tasks that did not succeed. */
+/**
+ * Reasons the figures cannot be trusted: error answers, tasks that did not succeed. ActionLocked in
+ * the attach/detach cycle is not one: it is the server's true answer when its worker completes
+ * fewer tasks per second than the API accepts (the cycle then meets an ENI whose task still runs),
+ * and the completed-operations figure already says how many got done.
+ */
 function problems(r: Report): string[] {
   const out: string[] = [];
   const check = (what: string, errors: Record<string, number>) => {
@@ -116,7 +121,8 @@ function problems(r: Report): string[] {
   check('baseline', r.baseline.errors);
   for (const run of r.runs) {
     const at = `${run.backend} ${run.enis} ENIs`;
-    check(`${at} attach/detach`, run.cycle.load.errors);
+    const cycleErrors = Object.entries(run.cycle.load.errors).filter(([codeDesc]) => codeDesc !== 'ActionLocked');
+    check(`${at} attach/detach`, Object.fromEntries(cycleErrors));
     check(`${at} describe by instance`, run.byInstance.errors);
     check(`${at} describe by VPC`, run.byVpc.errors);
     const t = run.cycle.tasks;
