@@ -12,6 +12,8 @@ export interface ScaleRun {
   cycle: CycleResult;
   byInstance: Measured;
   byVpc: Measured;
+  /** By instance on one connection: the query's own latency, no queue ahead of it. */
+  byInstanceAlone: Measured;
   peakRssMb: number;
 }
 
@@ -78,6 +80,7 @@ export function table(r: Report): string {
     row(head, '↳ DetachNetworkInterface requests', perS(c.detach.count), c.detach);
     row(head, 'DescribeNetworkInterfaces by instanceId', run.byInstance.perS, run.byInstance, run.byInstance);
     row(head, 'DescribeNetworkInterfaces by vpcId', run.byVpc.perS, run.byVpc, run.byVpc);
+    row(head, '↳ by instanceId, 1 connection', run.byInstanceAlone.perS, run.byInstanceAlone, run.byInstanceAlone);
     rows.push([...head, `server peak RSS (VmHWM): ${int(run.peakRssMb)} MB`, '', '', '', '', '', '']);
   }
   const header = [
@@ -132,7 +135,10 @@ export function checkTargets(r: Omit<Report, 'targets'>): TargetCheck[] {
   });
   out.push({
     target: 'at 1,000,000 ENIs, p99 DescribeNetworkInterfaces by instance ≤ 10 ms',
-    measured: large ? `${ms(large.byInstance.p99)} ms` : 'not run',
+    measured: large
+      ? `${ms(large.byInstance.p99)} ms at ${r.options.connections} connections ` +
+        `(${ms(large.byInstanceAlone.p99)} ms on 1 connection)`
+      : 'not run',
     met: large ? large.byInstance.p99 <= 10 : null,
   });
   out.push({

@@ -87,14 +87,20 @@ async function measureScale(backend: 'sqlite' | 'postgres', o: BenchOptions, eni
     const { rss: rssCycle, ...cycle } = await phase('attach-detach', (t) =>
       attachDetach(t, fleet, o.warmupS, o.durationS),
     );
-    say(`  DescribeNetworkInterfaces by instanceId, then by vpcId: ${o.durationS} s each`);
+    say(
+      `  DescribeNetworkInterfaces: ${o.warmupS} s warm-up, then by instanceId, by vpcId, by instanceId on 1 connection: ${o.durationS} s each`,
+    );
     const described = await phase('describe', async (t) => ({
+      // A fresh server: warm it up (JIT, caches) on the same query first, unmeasured.
+      warm: await describe(t, fleet, 'instance', o.warmupS),
       byInstance: await describe(t, fleet, 'instance', o.durationS),
       byVpc: await describe(t, fleet, 'vpc', o.durationS),
+      // The same query with nothing queued ahead of it: what it costs by itself, at this scale.
+      byInstanceAlone: await describe({ ...t, connections: 1 }, fleet, 'instance', o.durationS),
     }));
     const peakRssMb = Math.max(rssCycle, described.rss);
-    const { byInstance, byVpc } = described;
-    return { backend, enis: fleet.enis, seedMs: fleet.seedMs, cycle, byInstance, byVpc, peakRssMb };
+    const { byInstance, byVpc, byInstanceAlone } = described;
+    return { backend, enis: fleet.enis, seedMs: fleet.seedMs, cycle, byInstance, byVpc, byInstanceAlone, peakRssMb };
   } finally {
     await db.drop();
   }
@@ -125,6 +131,7 @@ function problems(r: Report): string[] {
     check(`${at} attach/detach`, Object.fromEntries(cycleErrors));
     check(`${at} describe by instance`, run.byInstance.errors);
     check(`${at} describe by VPC`, run.byVpc.errors);
+    check(`${at} describe by instance, 1 connection`, run.byInstanceAlone.errors);
     const t = run.cycle.tasks;
     if (t.accepted === 0 || t.succeeded !== t.accepted) out.push(`${at}: ${JSON.stringify(t)}`);
   }

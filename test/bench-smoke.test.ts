@@ -27,7 +27,7 @@ it('npm run bench -- --smoke completes cleanly and writes its report', { timeout
   for (const run of report.runs) {
     assert.ok(run.cycle.tasks.accepted > 0, `${run.backend}: no attach/detach was accepted`);
     assert.equal(run.cycle.tasks.succeeded, run.cycle.tasks.accepted);
-    assert.ok(run.byInstance.perS > 0 && run.byVpc.perS > 0);
+    assert.ok(run.byInstance.perS > 0 && run.byVpc.perS > 0 && run.byInstanceAlone.perS > 0);
     assert.ok(run.peakRssMb > 0);
   }
 });
