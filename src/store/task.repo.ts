@@ -56,8 +56,12 @@ export async function claimDueTasks(q: Queryable, now: number, leaseUntil: numbe
      ORDER BY due_at, id LIMIT ?${q.caps.forUpdateSkipLocked}`,
     [now, now, limit],
   );
-  for (const r of rows) {
-    await q.run('UPDATE tasks SET lease_until = ?, attempts = attempts + 1 WHERE id = ?', [leaseUntil, r.id]);
+  // One statement for the whole batch: on PostgreSQL each statement is a round trip.
+  if (rows.length > 0) {
+    await q.run(
+      `UPDATE tasks SET lease_until = ?, attempts = attempts + 1 WHERE id IN (${rows.map(() => '?').join(', ')})`,
+      [leaseUntil, ...rows.map((r) => r.id)],
+    );
   }
   return rows.map((r) => toTask({ ...r, lease_until: leaseUntil, attempts: r.attempts + 1 }));
 }
