@@ -1,4 +1,3 @@
-import { TaskStatus } from '../src/domain/model.ts';
 import { openDb } from '../src/store/db.ts';
 import { findTask } from '../src/store/task.repo.ts';
 import { call, eachLimited } from './client.ts';
@@ -137,7 +136,7 @@ async function verify(t: Target, taskIds: number[]): Promise<{ succeeded: number
   try {
     await eachLimited(taskIds, 16, async (taskId) => {
       const task = await findTask(db, t.account.appId, taskId);
-      if (task?.status === TaskStatus.SUCCEEDED) succeeded++;
+      if (task?.state === 'SUCCEEDED') succeeded++;
       else failed++;
     });
   } finally {

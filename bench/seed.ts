@@ -43,7 +43,7 @@ export async function seed(
   o: { enis: number; instances: number; poolEnis: number },
 ): Promise<Fleet> {
   const started = Date.now();
-  const caller: Caller = { appId, region: REGION };
+  const caller: Caller = { appId, region: REGION, requestId: 'bench-seed' };
   const total = Math.max(o.enis, o.instances + o.poolEnis);
   const db = await openDb(databaseUrl);
   try {
@@ -85,7 +85,7 @@ class Writer {
 
   async vpc(v: number): Promise<void> {
     const cidr = `10.${v}.0.0/16`;
-    const base = { appId: this.caller.appId, region: this.caller.region, cidr, createdAt: this.time };
+    const base = { appId: this.caller.appId, region: this.caller.region, cidr, createdAt: this.time, attributes: {} };
     await insertVpc(this.tx, { ...base, id: id('vpc', v), name: `bench-${v}` });
     await insertSubnet(this.tx, {
       ...base,
@@ -112,6 +112,11 @@ class Writer {
       subnetId: id('subnet', v),
       status: 2,
       createdAt: this.time,
+      instanceType: '',
+      imageId: '',
+      attributes: {},
+      latestOperation: null,
+      latestRequestId: null,
     });
     await this.eni(v, insId);
     return insId;
@@ -136,6 +141,8 @@ class Writer {
       attachTime: primaryOf === null ? null : now,
       targetInstanceId: null,
       taskId: null,
+      deviceIndex: primaryOf === null ? null : 0,
+      qosLevel: 'DEFAULT',
       createdAt: now,
     });
     // 10.v.0.0 is the network address and 10.v.0.1 the gateway: addresses start at .2.

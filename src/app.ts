@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-import { ACTIONS_BY_NAME } from './actions/registry.ts';
+import { ACTIONS_BY_NAME } from './api/v2/registry.ts';
 import { createHttpServer } from './api/http.ts';
 import { authenticator } from './api/v2/authenticate.ts';
 import { v2Handler } from './api/v2/handler.ts';

@@ -47,9 +47,13 @@ export function containsIp(c: Cidr, ip: number): boolean {
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((t) => parseCidr(t)!);
 
-/** A VPC block: inside an RFC 1918 range, mask /16 to /28 (DECISIONS.md §6). */
-export function isValidVpcCidr(c: Cidr): boolean {
-  return c.prefix >= 16 && c.prefix <= 28 && PRIVATE_RANGES.some((r) => contains(r, c));
+/**
+ * A VPC block inside a private range, mask up to /28; `wide` also allows masks from /12 in the
+ * 10.0.0.0/8 and 172.16.0.0/12 ranges (API 3.0), where v2 starts at /16.
+ */
+export function isValidVpcCidr(c: Cidr, wide = false): boolean {
+  const shortest = (r: Cidr) => (wide && r.prefix < 16 ? 12 : 16);
+  return c.prefix <= 28 && PRIVATE_RANGES.some((r) => contains(r, c) && c.prefix >= shortest(r));
 }
 
 /** A subnet block: mask /16 to /28, inside its VPC (overlap with siblings is checked by the caller). */

@@ -3,6 +3,8 @@ import type { Db, Queryable } from '../store/db.ts';
 import { insertTask } from '../store/task.repo.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Catalogue } from './regions.ts';
+import type { PayloadOf, TaskType } from '../tasks/registry.ts';
+import type { Caller } from './model.ts';
 
 /** What the domain needs from the outside world; tests substitute the clock and the ids. */
 export interface Deps {
@@ -15,24 +17,10 @@ export interface Deps {
   readonly wakeWorker: (dueAt: number) => void;
 }
 
-export type TaskType =
-  | 'CreateNetworkInterface'
-  | 'DeleteNetworkInterface'
-  | 'AttachNetworkInterface'
-  | 'DetachNetworkInterface'
-  | 'MigrateNetworkInterface'
-  | 'AssignPrivateIpAddresses'
-  | 'UnassignPrivateIpAddresses'
-  | 'MigratePrivateIpAddress'
-  | 'RunInstances'
-  | 'StartInstances'
-  | 'StopInstances'
-  | 'TerminateInstances';
-
 /** What an async action decided, once its checks have passed. */
-export interface TaskPlan<T> {
+export interface TaskPlan<P, T> {
   /** What the worker needs to complete or roll back the task. */
-  payload: object;
+  payload: P;
   /** The state change, given the new task's id to mark the resources it holds. */
   apply(taskId: number): Promise<void>;
   result: T;
@@ -40,22 +28,49 @@ export interface TaskPlan<T> {
 
 /**
  * Runs the checks in `plan`, creates the task and applies the change, all in one transaction (the
- * state change and its task commit together or not at all, DECISIONS.md §5), then wakes the worker.
+ * state change and its task commit together or not at all), then wakes the worker. The task
+ * records the caller's RequestId, which API 3.0 hands out as the task's id.
  */
-export async function withTask<T>(
+export async function withTask<K extends TaskType, T>(
   deps: Deps,
-  appId: number,
-  type: TaskType,
-  plan: (tx: Queryable, now: number) => Promise<TaskPlan<T>>,
-): Promise<T & { taskId: number }> {
+  caller: Caller,
+  type: K,
+  plan: (tx: Queryable, now: number) => Promise<TaskPlan<PayloadOf<K>, T>>,
+  opts: { dryRun?: boolean } = {},
+): Promise<T & { taskId: number; requestId: string }> {
   const now = deps.now();
   const dueAt = now + deps.config.taskLatencyMs;
+  if (opts.dryRun) {
+    // Every check runs, inside a transaction that is then rolled back: nothing is created.
+    const dry = await deps.db
+      .tx(async (tx) => {
+        throw new DryRun((await plan(tx, now)).result);
+      })
+      .catch((err: unknown) => {
+        if (err instanceof DryRun) return err.result as T;
+        throw err;
+      });
+    return { ...dry, taskId: 0, requestId: caller.requestId };
+  }
   const out = await deps.db.tx(async (tx) => {
     const p = await plan(tx, now);
-    const taskId = await insertTask(tx, { appId, type, payload: JSON.stringify(p.payload), createdAt: now, dueAt });
+    const taskId = await insertTask(tx, {
+      requestId: caller.requestId,
+      appId: caller.appId,
+      type,
+      payload: JSON.stringify(p.payload),
+      createdAt: now,
+      dueAt,
+    });
     await p.apply(taskId);
-    return { ...p.result, taskId };
+    return { ...p.result, taskId, requestId: caller.requestId };
   });
   deps.wakeWorker(dueAt);
   return out;
+}
+
+class DryRun extends Error {
+  constructor(readonly result: unknown) {
+    super('dry run');
+  }
 }

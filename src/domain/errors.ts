@@ -1,75 +1,119 @@
-// The one error catalogue. Each codeDesc is declared once with its numeric class (DECISIONS.md §3);
-// the v2 renderer turns an ApiError into `{code, message, codeDesc}`.
+// The one error catalogue, in domain words. The core raises a *kind* with structured detail (which
+// field, which resource, why); each front door renders it into its own answer (api/v2/errors.ts:
+// `code`/`codeDesc`; api/v3/errors.ts: `Error.Code`). Both renderers are `Record<ErrorKind, …>`,
+// so adding a kind here does not compile until both protocols say how to answer it.
 
-const CATALOGUE = {
-  // 4000: bad input
-  InvalidParameter: 4000,
-  InvalidParameterValue: 4000,
-  InvalidVpcName: 4000,
-  InvalidVpcCidr: 4000,
-  InvalidSubnetName: 4000,
-  InvalidSubnetCidr: 4000,
-  'InvalidSubnet.Conflict': 4000,
-  InvalidNetworkInterfaceName: 4000,
-  'InvalidPrivateIpAddress.NotInSubnet': 4000,
-  // 41xx/44xx/45xx: authentication and request admission
-  'AuthFailure.SignatureFailure': 4100,
-  'AuthFailure.SecretIdNotFound': 4104,
-  RequestLimitExceeded: 4400,
-  'InvalidRequest.ReplayAttack': 4500,
-  // 5000: not found
-  'InvalidVpc.NotFound': 5000,
-  'InvalidSubnet.NotFound': 5000,
-  'InvalidZone.NotFound': 5000,
-  'InvalidNetworkInterface.NotFound': 5000,
-  'InvalidInstance.NotFound': 5000,
-  'InvalidSecurityGroup.NotFound': 5000,
-  'InvalidTask.NotFound': 5000,
-  // 5100: rule or state conflict
-  ActionLocked: 5100,
-  'InvalidNetworkInterface.IsPrimary': 5100,
-  'InvalidNetworkInterface.AlreadyAssociated': 5100,
-  'InvalidNetworkInterface.NotAttached': 5100,
-  'InvalidNetworkInterface.CanNotDelete': 5100,
-  'UnsupportedOperation.InvalidState': 5100,
-  'UnsupportedOperation.VpcMismatch': 5100,
-  'UnsupportedOperation.ZoneMismatch': 5100,
-  'UnsupportedOperation.ResourceMismatch': 5100,
-  LimitExceeded: 5100,
-  PrivateIpAddressLimitExceeded: 5100,
-  'InvalidPrivateIpAddress.InUse': 5100,
-  'ResourceInsufficient.Subnet': 5100,
-  'InvalidPrivateip.IsPrimary': 5100,
-  NetworkInterfaceLimitExceeded: 5100,
-  VpcLimitExceeded: 5100,
-  SubnetLimitExceeded: 5100,
-  'InvalidVpc.CannotDelete': 5100,
-  'InvalidSubnet.CannotDelete': 5100,
-  'InvalidSecurityGroup.InUse': 5100,
-  // 6000 and 6100
-  InternalError: 6000,
-  'InvalidAction.NotFound': 6100,
-} as const;
+export const ERROR_KINDS = [
+  // Bad input: the request alone shows it is wrong.
+  'invalidParameter', // shape: missing, wrong type, not a list...
+  'invalidValue', // a well-formed value that is not allowed (see `reason`)
+  'invalidVpcName',
+  'invalidVpcCidr',
+  'invalidSubnetName',
+  'invalidSubnetCidr',
+  'subnetConflict',
+  'invalidEniName',
+  'ipNotInSubnet',
+  // Admission.
+  'signatureMismatch',
+  'unknownKey',
+  'rateLimited',
+  'expired', // timestamp outside the window, or a signature used before
+  'unknownAction',
+  'unknownRegion',
+  // Existence.
+  'notFound', // detail.resource says what
+  // Rules and states.
+  'busy', // a task holds the ENI (or an ENI of the instance)
+  'eniIsPrimary',
+  'eniAlreadyAttached',
+  'eniNotAttached',
+  'eniAttached', // cannot delete: still attached
+  'instanceState', // detail.state: the instance's state
+  'vpcMismatch',
+  'zoneMismatch',
+  'subnetMismatch',
+  'instanceEniLimit',
+  'eniIpLimit',
+  'ipInUse',
+  'subnetFull',
+  'ipIsPrimary',
+  'eniQuota',
+  'vpcQuota',
+  'subnetQuota',
+  'inUse', // cannot delete: detail.resource still holds or is bound to something
+  'unsupported', // an option this service does not offer
+  'internal',
+] as const;
 
-export type CodeDesc = keyof typeof CATALOGUE;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export class ApiError extends Error {
-  readonly code: number;
+export type Resource = 'vpc' | 'subnet' | 'zone' | 'eni' | 'instance' | 'securityGroup' | 'task' | 'privateIp';
+
+/** Why a value was refused; renderers that distinguish more than the kind read it. */
+export type Reason =
+  | 'missing'
+  | 'type'
+  | 'malformed'
+  | 'range'
+  | 'empty'
+  | 'tooLong'
+  | 'tooMany'
+  | 'duplicate'
+  | 'reserved'
+  | 'combination'
+  | 'notOnEni';
+
+export interface ErrorDetail {
+  /** The domain field the error is about, as a path: `ips.2.ip`, `sgIds.1`, `cidr`. Front doors
+   *  turn it into their own parameter name and put it at the front of the message. */
+  readonly field?: string;
+  readonly resource?: Resource;
+  readonly reason?: Reason;
+  /** instanceState: the state the instance is in (a domain InstanceState name). */
+  readonly state?: string;
+}
+
+export class DomainError extends Error {
   constructor(
-    readonly codeDesc: CodeDesc,
+    readonly kind: ErrorKind,
     message: string,
+    readonly detail: ErrorDetail = {},
   ) {
     super(message);
-    this.code = CATALOGUE[codeDesc];
   }
 }
 
-export function fail(codeDesc: CodeDesc, message: string): never {
-  throw new ApiError(codeDesc, message);
+export function fail(kind: ErrorKind, message: string, detail?: ErrorDetail): never {
+  throw new DomainError(kind, message, detail);
 }
 
-export function codeOf(codeDesc: CodeDesc): number {
-  return CATALOGUE[codeDesc];
+export function notFound(resource: Resource, message: string): never {
+  throw new DomainError('notFound', message, { resource });
 }
 
-export const ALL_CODE_DESCS = Object.keys(CATALOGUE) as CodeDesc[];
+/**
+ * The message with its field named the way a front door calls it: `parameter <name>: <message>`.
+ * `wireName` maps a domain path to the protocol's name, or returns undefined to keep the path.
+ */
+export function messageOf(err: DomainError, wireName: (field: string) => string | undefined): string {
+  const field = err.detail.field;
+  if (field === undefined) return err.message;
+  return `parameter ${wireName(field) ?? field}: ${err.message}`;
+}
+
+/**
+ * A field map's lookup: patterns use `*` for a list index, e.g. `{ 'ips.*.ip':
+ * 'privateIpAddressSet.*.privateIpAddress' }`; the indices of the path fill the stars in order.
+ */
+export function fieldNamer(map: Readonly<Record<string, string>>): (field: string) => string | undefined {
+  return (field) => {
+    const parts = field.split('.');
+    const indices = parts.filter((p) => /^\d+$/.test(p));
+    const pattern = parts.map((p) => (/^\d+$/.test(p) ? '*' : p)).join('.');
+    const wire = map[pattern];
+    if (wire === undefined) return undefined;
+    let n = 0;
+    return wire.replace(/\*/g, () => indices[n++] ?? '*');
+  };
+}

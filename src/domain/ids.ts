@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 // Resource ids are `<prefix>-` + 8 lower-case alphanumerics; MACs carry the 20:90:6F prefix.
 // Randomness is injectable so tests can make ids predictable.
@@ -11,6 +11,8 @@ export interface IdGenerator {
   id(prefix: 'vpc' | 'subnet' | 'eni' | 'ins' | 'sg'): string;
   mac(): string;
   secret(length: number): string;
+  /** A lower-case UUID v4: RequestIds, instance UUIDs. */
+  uuid(): string;
 }
 
 export function idGenerator(random: Random = randomBytes): IdGenerator {
@@ -30,6 +32,7 @@ export function idGenerator(random: Random = randomBytes): IdGenerator {
       const b = random(3);
       return ['20', '90', '6F', ...[...b].map((x) => x.toString(16).padStart(2, '0').toUpperCase())].join(':');
     },
+    uuid: () => randomUUID(),
     secret(length) {
       const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
       let out = '';

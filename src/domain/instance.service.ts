@@ -1,135 +1,170 @@
 import type { Queryable } from '../store/db.ts';
 import { countEnisInVpc, enisOfInstance, insertEni, primaryIpsOfInstances } from '../store/eni.repo.ts';
-import { insertInstance, listInstances, setInstanceStatus } from '../store/instance.repo.ts';
+import {
+  insertInstance,
+  listInstances,
+  setInstanceStatus,
+  setLatestOperation,
+  type InstanceFilter,
+} from '../store/instance.repo.ts';
 import { insertIp } from '../store/ip.repo.ts';
-import { bindSecurityGroups } from '../store/sg.repo.ts';
-import { withTask, type Deps, type TaskType } from './deps.ts';
-import { requireInstance, requireSecurityGroups, freshMac } from './eni.service.ts';
+import { bindSecurityGroups, securityGroupsOfEnis } from '../store/sg.repo.ts';
+import { withTask, type Deps } from './deps.ts';
+import { freshMac } from './eni.service.ts';
 import { fail } from './errors.ts';
 import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
-import { InstanceStatus, type Caller, type Instance, type Page } from './model.ts';
-import { requireSubnet } from './subnet.service.ts';
-import { requireVpc } from './vpc.service.ts';
+import {
+  requireDistinct,
+  requireInstance,
+  requireSecurityGroups,
+  requireSubnet,
+  requireVpc,
+  requireZone,
+} from './lookup.ts';
+import { InstanceStatus, instanceStateName, type Caller, type Instance, type Page } from './model.ts';
 
-// The CVM subset (DECISIONS.md §7): just enough instance lifecycle to exercise the ENI rules.
+// The CVM subset: just enough instance lifecycle to exercise the ENI rules.
 
 export interface RunInstancesInput {
   zone: string;
   cpu: number;
   mem: number;
+  /** API 3.0 type name ('' from v2, which gives cpu and mem only). */
+  instanceType?: string;
+  imageId?: string;
+  attributes?: Record<string, unknown>;
   vpcId?: string;
   subnetId?: string;
   name: string;
   count: number;
-  privateIpAddress?: string;
+  /** Caller-chosen primary IPs, one per instance. */
+  privateIps: string[];
   sgIds: string[];
+  /** Run every check, create nothing (API 3.0 DryRun). */
+  dryRun?: boolean;
+}
+
+/** Checks that need nothing but the request. */
+function checkRunInput(input: RunInstancesInput): void {
+  if ((input.vpcId === undefined) !== (input.subnetId === undefined)) {
+    fail('invalidParameter', 'go together with vpcId: give both for a VPC instance, neither for the classic network', {
+      field: 'subnetId',
+      reason: 'combination',
+    });
+  }
+  const classic = input.vpcId === undefined;
+  if (classic && input.privateIps.length > 0) {
+    fail('invalidParameter', 'needs vpcId and subnetId', { field: 'privateIps', reason: 'combination' });
+  }
+  if (classic && input.sgIds.length > 0) {
+    fail('invalidParameter', 'needs vpcId and subnetId', { field: 'sgIds', reason: 'combination' });
+  }
+  if (input.privateIps.length > 0 && input.privateIps.length !== input.count) {
+    fail('invalidValue', `gives ${input.privateIps.length} addresses for ${input.count} instances`, {
+      field: 'privateIps',
+      reason: 'combination',
+    });
+  }
+  requireDistinct(input.sgIds, 'sgIds', 'security group');
 }
 
 export async function runInstances(deps: Deps, caller: Caller, input: RunInstancesInput) {
-  if ((input.vpcId === undefined) !== (input.subnetId === undefined)) {
-    fail(
-      'InvalidParameter',
-      'parameters vpcId and subnetId go together: give both for a VPC instance, neither for the classic network',
-    );
-  }
+  checkRunInput(input);
+  const zone = requireZone(deps, caller, input.zone);
   const classic = input.vpcId === undefined;
-  if (classic && input.privateIpAddress !== undefined) {
-    fail('InvalidParameter', 'parameter privateIpAddress needs vpcId and subnetId');
-  }
-  if (classic && input.sgIds.length > 0) fail('InvalidParameter', 'parameter sgIds needs vpcId and subnetId');
-  if (input.privateIpAddress !== undefined && input.count > 1) {
-    fail('InvalidParameterValue', 'parameter privateIpAddress can be given only with goodsNum 1');
-  }
-  const zone = deps.catalogue.zone(deps.catalogue.region(caller.region)!, input.zone);
-  if (!zone) fail('InvalidZone.NotFound', `zone ${input.zone} does not exist in ${caller.region}`);
 
-  return withTask(deps, caller.appId, 'RunInstances', async (tx, now) => {
-    const ids = Array.from({ length: input.count }, () => deps.ids.id('ins'));
-    const instances: Instance[] = ids.map((id) => ({
-      id,
-      appId: caller.appId,
-      region: caller.region,
-      zoneId: zone.id,
-      name: input.name,
-      cpu: input.cpu,
-      mem: input.mem,
-      vpcId: input.vpcId ?? null,
-      subnetId: input.subnetId ?? null,
-      status: InstanceStatus.CREATING,
-      createdAt: now,
-    }));
-    let primaryEnis: Array<{ eniId: string; mac: string; ip: number }> = [];
-    let subnetId = '';
-    if (!classic) {
-      await requireVpc(tx, caller, input.vpcId!, true);
-      const subnet = await requireSubnet(tx, caller, input.vpcId!, input.subnetId!, true);
-      subnetId = subnet.id;
-      await requireSecurityGroups(tx, caller, input.sgIds);
-      if (subnet.zoneId !== zone.id) {
-        fail('UnsupportedOperation.ZoneMismatch', `subnet ${subnet.id} is in zone ${subnet.zoneId}, not in ${zone.id}`);
-      }
-      const requested = await checkRequestedIps(
-        tx,
-        subnet,
-        input.privateIpAddress ? [input.privateIpAddress] : [],
-        () => 'privateIpAddress',
-      );
-      if ((await countEnisInVpc(tx, subnet.vpcId)) + input.count > deps.config.quotas.enisPerVpc) {
-        fail(
-          'NetworkInterfaceLimitExceeded',
-          `VPC ${subnet.vpcId} would exceed its quota of ${deps.config.quotas.enisPerVpc} ENIs`,
-        );
-      }
-      const ips = requested.length ? requested : await pickFreeIps(tx, subnet, input.count);
-      primaryEnis = [];
-      for (const ip of ips) primaryEnis.push({ eniId: deps.ids.id('eni'), mac: await freshMac(tx, deps), ip });
-    }
-    return {
-      payload: { instanceIds: ids },
-      result: { instanceIds: ids },
-      apply: async (taskId) => {
-        for (const [n, instance] of instances.entries()) {
-          await insertInstance(tx, instance);
-          const primary = primaryEnis[n];
-          if (!primary) continue;
-          await insertEni(tx, {
-            id: primary.eniId,
-            appId: caller.appId,
-            region: caller.region,
-            vpcId: instance.vpcId!,
-            subnetId,
-            name: `${instance.name || instance.id}-primary`,
-            description: `primary ENI of ${instance.id}`,
-            mac: primary.mac,
-            primary: true,
-            state: 'PENDING',
-            instanceId: null,
-            attachTime: null,
-            targetInstanceId: instance.id,
-            taskId,
-            createdAt: now,
-          });
-          await insertIp(tx, {
-            subnetId,
-            ip: primary.ip,
-            eniId: primary.eniId,
-            primary: true,
-            state: 'ASSIGNED',
-            description: '',
-          });
-          await bindSecurityGroups(tx, primary.eniId, input.sgIds);
+  return withTask(
+    deps,
+    caller,
+    'RunInstances',
+    async (tx, now) => {
+      const ids = Array.from({ length: input.count }, () => deps.ids.id('ins'));
+      const instances: Instance[] = ids.map((id) => ({
+        id,
+        appId: caller.appId,
+        region: caller.region,
+        zoneId: zone.id,
+        name: input.name,
+        cpu: input.cpu,
+        mem: input.mem,
+        vpcId: input.vpcId ?? null,
+        subnetId: input.subnetId ?? null,
+        status: InstanceStatus.CREATING,
+        createdAt: now,
+        instanceType: input.instanceType ?? '',
+        imageId: input.imageId ?? '',
+        attributes: { ...input.attributes, uuid: deps.ids.uuid() },
+        latestOperation: 'RunInstances',
+        latestRequestId: caller.requestId,
+      }));
+      let primaryEnis: Array<{ eniId: string; mac: string; ip: number }> = [];
+      let subnetId = '';
+      if (!classic) {
+        await requireVpc(tx, caller, input.vpcId!, true);
+        const subnet = await requireSubnet(tx, caller, input.subnetId!, { vpcId: input.vpcId, lock: true });
+        subnetId = subnet.id;
+        await requireSecurityGroups(tx, caller, input.sgIds);
+        if (subnet.zoneId !== zone.id) {
+          fail('zoneMismatch', `subnet ${subnet.id} is in zone ${subnet.zoneId}, not in ${zone.id}`);
         }
-      },
-    };
-  });
+        const requested = await checkRequestedIps(tx, subnet, input.privateIps, (n) => `privateIps.${n}`);
+        if ((await countEnisInVpc(tx, subnet.vpcId)) + input.count > deps.config.quotas.enisPerVpc) {
+          fail('eniQuota', `VPC ${subnet.vpcId} would exceed its quota of ${deps.config.quotas.enisPerVpc} ENIs`);
+        }
+        const ips = requested.length ? requested : await pickFreeIps(tx, subnet, input.count);
+        primaryEnis = [];
+        for (const ip of ips) primaryEnis.push({ eniId: deps.ids.id('eni'), mac: await freshMac(tx, deps), ip });
+      }
+      return {
+        payload: { instanceIds: ids },
+        result: { instanceIds: ids },
+        apply: async (taskId) => {
+          for (const [n, instance] of instances.entries()) {
+            await insertInstance(tx, instance);
+            const primary = primaryEnis[n];
+            if (!primary) continue;
+            await insertEni(tx, {
+              id: primary.eniId,
+              appId: caller.appId,
+              region: caller.region,
+              vpcId: instance.vpcId!,
+              subnetId,
+              name: `${instance.name || instance.id}-primary`,
+              description: `primary ENI of ${instance.id}`,
+              mac: primary.mac,
+              primary: true,
+              state: 'PENDING',
+              instanceId: null,
+              attachTime: null,
+              targetInstanceId: instance.id,
+              taskId,
+              deviceIndex: 0,
+              qosLevel: 'DEFAULT',
+              createdAt: now,
+            });
+            await insertIp(tx, {
+              subnetId,
+              ip: primary.ip,
+              eniId: primary.eniId,
+              primary: true,
+              state: 'ASSIGNED',
+              description: '',
+            });
+            await bindSecurityGroups(tx, primary.eniId, input.sgIds);
+          }
+        },
+      };
+    },
+    { dryRun: input.dryRun },
+  );
 }
 
-const LIFECYCLE: Record<
-  'StartInstances' | 'StopInstances' | 'TerminateInstances',
-  { from: readonly number[]; via: number; verb: string }
-> = {
+type Lifecycle = 'StartInstances' | 'StopInstances' | 'RebootInstances' | 'TerminateInstances';
+
+const LIFECYCLE: Record<Lifecycle, { from: readonly number[]; via: number; verb: string }> = {
   StartInstances: { from: [InstanceStatus.STOPPED], via: InstanceStatus.STARTING, verb: 'started' },
   StopInstances: { from: [InstanceStatus.RUNNING], via: InstanceStatus.STOPPING, verb: 'stopped' },
+  RebootInstances: { from: [InstanceStatus.RUNNING], via: InstanceStatus.REBOOTING, verb: 'rebooted' },
   TerminateInstances: {
     from: [InstanceStatus.RUNNING, InstanceStatus.STOPPED],
     via: InstanceStatus.TERMINATING,
@@ -137,28 +172,25 @@ const LIFECYCLE: Record<
   },
 };
 
-/** Start, stop or terminate several instances as one task. */
-export async function changeInstances(
-  deps: Deps,
-  caller: Caller,
-  type: Extract<TaskType, 'StartInstances' | 'StopInstances' | 'TerminateInstances'>,
-  instanceIds: string[],
-) {
+/** Start, stop, reboot or terminate several instances as one task. */
+export async function changeInstances(deps: Deps, caller: Caller, type: Lifecycle, instanceIds: string[]) {
   const rule = LIFECYCLE[type];
-  const unique = [...new Set(instanceIds)];
-  if (unique.length !== instanceIds.length)
-    fail('InvalidParameterValue', 'parameter instanceIds lists an instance twice');
-  return withTask(deps, caller.appId, type, async (tx) => {
+  requireDistinct(instanceIds, 'instanceIds', 'instance');
+  return withTask(deps, caller, type, async (tx) => {
     // Locks in id order, so two batches over the same instances cannot deadlock.
-    const sorted = [...unique].sort();
+    const sorted = [...instanceIds].sort();
     const instances: Instance[] = [];
     for (const id of sorted) instances.push(await requireInstance(tx, caller, id, true));
     for (const instance of instances) await requireNoEniTask(tx, instance);
     for (const instance of instances) {
       if (!rule.from.includes(instance.status)) {
+        const state = instanceStateName(instance.status);
         fail(
-          'UnsupportedOperation.InvalidState',
-          `instance ${instance.id} is in status ${instance.status} and cannot be ${rule.verb}`,
+          'instanceState',
+          `instance ${instance.id} is in status ${instance.status} (${state}) and cannot be ${rule.verb}`,
+          {
+            state,
+          },
         );
       }
     }
@@ -166,7 +198,10 @@ export async function changeInstances(
       payload: { instanceIds: sorted, previous: instances.map((i) => i.status) },
       result: {},
       apply: async () => {
-        for (const instance of instances) await setInstanceStatus(tx, instance.id, rule.via);
+        for (const instance of instances) {
+          await setInstanceStatus(tx, instance.id, rule.via);
+          await setLatestOperation(tx, instance.id, type, caller.requestId);
+        }
       },
     };
   });
@@ -174,32 +209,40 @@ export async function changeInstances(
 
 async function requireNoEniTask(q: Queryable, instance: Instance): Promise<void> {
   // A PENDING ENI on an instance is its primary, being created with it: that is the instance's own
-  // transition (status 3), which answers InvalidState below, not ActionLocked.
+  // transition (status 3), which answers instanceState below, not busy.
   const busy = (await enisOfInstance(q, instance.id)).find((e) => e.taskId !== null && e.state !== 'PENDING');
-  if (busy) fail('ActionLocked', `instance ${instance.id} has an ENI task in flight (${busy.id}, task ${busy.taskId})`);
+  if (busy) fail('busy', `instance ${instance.id} has an ENI task in flight (${busy.id}, task ${busy.taskId})`);
+}
+
+export interface InstanceView {
+  instance: Instance;
+  /** The primary IP of its primary ENI; null in the classic network. */
+  lanIp: number | null;
+  /** Its primary ENI's security groups, in binding order. */
+  sgIds: string[];
 }
 
 export async function describeInstances(
   deps: Deps,
   caller: Caller,
-  input: { instanceIds: string[]; status?: number; zoneId?: string; searchWord?: string } & Page,
-): Promise<{ total: number; items: Array<{ instance: Instance; lanIp: number | null }> }> {
-  let zoneId: number | undefined;
-  if (input.zoneId !== undefined) {
-    const zone = deps.catalogue.zone(deps.catalogue.region(caller.region)!, input.zoneId);
-    if (!zone) fail('InvalidZone.NotFound', `zone ${input.zoneId} does not exist in ${caller.region}`);
-    zoneId = zone.id;
-  }
-  const page = await listInstances(deps.db, caller, { ...input, zoneId }, input);
-  const ips = await primaryIpsOfInstances(
+  input: { filter: InstanceFilter; page: Page },
+): Promise<{ total: number; items: InstanceView[] }> {
+  const page = await listInstances(deps.db, caller, input.filter, input.page);
+  const ids = page.items.map((i) => i.id);
+  const ips = await primaryIpsOfInstances(deps.db, ids);
+  const groups = await securityGroupsOfEnis(
     deps.db,
-    page.items.map((i) => i.id),
+    ips.map((p) => p.eniId),
   );
   return {
     total: page.total,
-    items: page.items.map((instance) => ({
-      instance,
-      lanIp: ips.find((p) => p.instanceId === instance.id)?.ip ?? null,
-    })),
+    items: page.items.map((instance) => {
+      const primary = ips.find((p) => p.instanceId === instance.id);
+      return {
+        instance,
+        lanIp: primary?.ip ?? null,
+        sgIds: groups.filter((g) => g.eniId === primary?.eniId).map((g) => g.id),
+      };
+    }),
   };
 }

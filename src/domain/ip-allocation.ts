@@ -8,28 +8,32 @@ import type { Subnet } from './model.ts';
 // free until they commit.
 
 /**
- * Checks caller-chosen addresses: inside the subnet, not reserved, not in use. `param(n)` is the
- * parameter that gave the n-th address: a 4000 names the parameter it is about.
+ * Checks caller-chosen addresses: inside the subnet, not reserved, not in use. `field(n)` is the
+ * domain field that gave the n-th address, so that the answer names the parameter it is about.
  */
 export async function checkRequestedIps(
   q: Queryable,
   subnet: Subnet,
   ips: readonly string[],
-  param: (n: number) => string,
+  field: (n: number) => string,
 ): Promise<number[]> {
   const cidr = parseCidr(subnet.cidr)!;
   const out: number[] = [];
   for (const [n, text] of ips.entries()) {
     const ip = parseIp(text)!;
-    const what = `parameter ${param(n)}: private IP ${text}`;
+    const what = `private IP ${text}`;
+    const at = { field: field(n) };
     if (!containsIp(cidr, ip)) {
-      fail('InvalidPrivateIpAddress.NotInSubnet', `${what} is not in subnet ${subnet.id} (${subnet.cidr})`);
+      fail('ipNotInSubnet', `${what} is not in subnet ${subnet.id} (${subnet.cidr})`, { ...at, reason: 'range' });
     }
     if (!isUsable(cidr, ip)) {
-      fail('InvalidParameterValue', `${what} is reserved in subnet ${subnet.id} (network, gateway or broadcast)`);
+      fail('invalidValue', `${what} is reserved in subnet ${subnet.id} (network, gateway or broadcast)`, {
+        ...at,
+        reason: 'reserved',
+      });
     }
-    if (out.includes(ip)) fail('InvalidParameterValue', `${what} is requested twice`);
-    if (await findIp(q, subnet.id, ip)) fail('InvalidPrivateIpAddress.InUse', `${what} is already in use`);
+    if (out.includes(ip)) fail('invalidValue', `${what} is requested twice`, { ...at, reason: 'duplicate' });
+    if (await findIp(q, subnet.id, ip)) fail('ipInUse', `${what} is already in use`, at);
     out.push(ip);
   }
   return out;
@@ -48,7 +52,7 @@ export async function pickFreeIps(
   while (picked.length < count) {
     const ip = from <= last ? await lowestFreeIp(q, subnet.id, from, last) : null;
     if (ip === null) {
-      fail('ResourceInsufficient.Subnet', `subnet ${subnet.id} (${subnet.cidr}) has no free private IP left`);
+      fail('subnetFull', `subnet ${subnet.id} (${subnet.cidr}) has no free private IP left`);
     }
     from = ip + 1;
     if (!exclude.includes(ip)) picked.push(ip);

@@ -1,9 +1,11 @@
 // Domain records, camelCase, as the store hands them over. The wire names live in actions/.
 
+/** Who is asking, where, and in which request (the RequestId a task of this request records). */
 export interface Caller {
   readonly appId: number;
   /** Long region name, e.g. ap-guangzhou. */
   readonly region: string;
+  readonly requestId: string;
 }
 
 export interface Vpc {
@@ -13,6 +15,8 @@ export interface Vpc {
   name: string;
   cidr: string;
   createdAt: number;
+  /** Settings stored and echoed back with no rule attached (multicast, DNS servers, domain name). */
+  attributes: Record<string, unknown>;
 }
 
 export interface Subnet {
@@ -24,6 +28,8 @@ export interface Subnet {
   name: string;
   cidr: string;
   createdAt: number;
+  /** Settings stored and echoed back with no rule attached (broadcast). */
+  attributes: Record<string, unknown>;
 }
 
 export interface SecurityGroup {
@@ -34,17 +40,28 @@ export interface SecurityGroup {
   remark: string;
   projectId: number;
   createdAt: number;
+  updatedAt: number;
 }
 
-/** Legacy CVM status codes (v2-vpc-subnet-cvm.md §5). */
+/** Instance states, stored as the legacy CVM status numbers (docs/contract.md, "Instances"). */
 export const InstanceStatus = {
+  LAUNCH_FAILED: 1,
   RUNNING: 2,
   CREATING: 3,
   STOPPED: 4,
   TERMINATING: 6,
+  REBOOTING: 7,
   STARTING: 8,
   STOPPING: 9,
 } as const;
+
+export type InstanceStateName = keyof typeof InstanceStatus;
+
+/** The state name of a stored status number. */
+export function instanceStateName(status: number): InstanceStateName {
+  const hit = (Object.keys(InstanceStatus) as InstanceStateName[]).find((k) => InstanceStatus[k] === status);
+  return hit ?? 'CREATING';
+}
 
 export interface Instance {
   id: string;
@@ -58,6 +75,14 @@ export interface Instance {
   subnetId: string | null;
   status: number;
   createdAt: number;
+  /** API 3.0 type name, e.g. S5.MEDIUM4; '' for instances created through v2 (named from cpu/mem). */
+  instanceType: string;
+  imageId: string;
+  /** Fields API 3.0 stores and echoes back with no rule attached (disks, charge type, login...). */
+  attributes: Record<string, unknown>;
+  /** The lifecycle action the instance went into last, and the RequestId of that call. */
+  latestOperation: string | null;
+  latestRequestId: string | null;
 }
 
 export type EniState = 'PENDING' | 'AVAILABLE' | 'ATTACHING' | 'DETACHING' | 'DELETING';
@@ -78,8 +103,11 @@ export interface Eni {
   attachTime: number | null;
   /** The instance an in-flight attach or migrate is moving the ENI to. */
   targetInstanceId: string | null;
-  /** The task in flight on this ENI; while set, other ENI operations answer ActionLocked. */
+  /** The task in flight on this ENI; while set, other ENI operations are refused as busy. */
   taskId: number | null;
+  /** Position of the ENI in its instance (0 the primary), set when an attach is accepted. */
+  deviceIndex: number | null;
+  qosLevel: string;
   createdAt: number;
 }
 
@@ -95,15 +123,25 @@ export interface PrivateIp {
   description: string;
 }
 
+/** Stored task status numbers (the legacy v2 values, which v2 renders as they are). */
 export const TaskStatus = { SUCCEEDED: 0, FAILED: 1, RUNNING: 2 } as const;
+export type TaskState = keyof typeof TaskStatus;
+
+/** Why a task failed: the data plane refused it, or we could not finish it ourselves. */
+export interface TaskFailure {
+  kind: 'dataPlane' | 'internal';
+  message: string;
+}
 
 export interface Task {
   id: number;
+  /** The RequestId of the call that created the task (API 3.0's TaskId); null for old tasks. */
+  requestId: string | null;
   appId: number;
   type: string;
-  status: number;
+  state: TaskState;
   payload: string;
-  output: string | null;
+  failure: TaskFailure | null;
   createdAt: number;
   dueAt: number;
   leaseUntil: number | null;

@@ -3,48 +3,41 @@ import { findEni, updateEni } from '../store/eni.repo.ts';
 import { findInstance } from '../store/instance.repo.ts';
 import { countIpsOfEni, findIp, insertIp, setIpState } from '../store/ip.repo.ts';
 import { findSubnet } from '../store/subnet.repo.ts';
+import type { IpTaskPayload } from '../tasks/assign-private-ip-addresses.task.ts';
 import { parseIp } from './cidr.ts';
 import { withTask, type Deps } from './deps.ts';
-import { ipLimitOf, requireEni, requireIdle, requireSteadyInstance } from './eni.service.ts';
-import { fail } from './errors.ts';
+import { ipLimitOf, requireIdle, requireSteadyInstance, type EniRef, type RequestedIp } from './eni.service.ts';
+import { fail, notFound } from './errors.ts';
 import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
+import { requireEni, requireVpc } from './lookup.ts';
 import type { Caller, Eni, Instance, PrivateIp, Subnet } from './model.ts';
-import { requireVpc } from './vpc.service.ts';
 
 // Secondary private IPs: assign, unassign, and move one between two ENIs of a subnet. Each is a
 // task; its addresses sit in a transitional state (ASSIGNING, UNASSIGNING, MIGRATING) and its ENIs
-// are held (ActionLocked) until the worker completes or rolls it back. Checks follow DECISIONS.md
-// §4: VPC, ENI(s), ActionLocked, the attached instance's status, the per-ENI limit, then the IP
+// are held (busy) until the worker completes or rolls it back. Checks follow docs/decisions.md:
+// VPC (where named), ENI(s), busy, the attached instance's status, the per-ENI limit, then the IP
 // rules. Row locks follow the store's one order: subnet, ENIs by id, instances by id.
-
-/** What the task handlers need: which addresses of which subnet, on which ENI(s). */
-export interface IpTaskPayload {
-  subnetId: string;
-  ips: number[];
-  eniId: string;
-}
 
 export async function assignPrivateIpAddresses(
   deps: Deps,
   caller: Caller,
-  input: { vpcId: string; eniId: string; ips: Array<{ ip: string; primary: boolean }>; count: number },
+  input: EniRef & { ips: RequestedIp[]; count: number },
 ) {
   if (input.ips.length === 0 && input.count === 0) {
-    fail(
-      'InvalidParameter',
-      'parameter privateIpAddressSet or secondaryPrivateIpAddressCount is required: name the addresses or how many',
-    );
+    fail('invalidParameter', 'name the addresses to assign, or how many the system should pick', {
+      field: 'ipsOrCount',
+      reason: 'missing',
+    });
   }
   const primary = input.ips.findIndex((i) => i.primary);
   if (primary >= 0) {
-    fail(
-      'InvalidParameterValue',
-      `parameter privateIpAddressSet.${primary}.primary must be false: an ENI keeps the primary IP it was created with`,
-    );
+    fail('invalidValue', 'must be false: an ENI keeps the primary IP it was created with', {
+      field: `ips.${primary}.primary`,
+    });
   }
-  return withTask(deps, caller.appId, 'AssignPrivateIpAddresses', async (tx) => {
-    await requireVpc(tx, caller, input.vpcId);
-    const { eni, subnet } = await lockEniAndSubnet(tx, caller, input.vpcId, input.eniId);
+  return withTask(deps, caller, 'AssignPrivateIpAddresses', async (tx) => {
+    if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId);
+    const { eni, subnet } = await lockEniAndSubnet(tx, caller, input);
     const instance = await lockInstanceOf(tx, caller, eni);
     requireIdle(eni);
     if (instance) requireSteadyInstance(instance);
@@ -53,7 +46,7 @@ export async function assignPrivateIpAddresses(
     const asked = input.ips.length + input.count;
     if (held + asked > limit) {
       fail(
-        'PrivateIpAddressLimitExceeded',
+        'eniIpLimit',
         `ENI ${eni.id} holds ${held} private IPs and may hold ${limit}${instance ? ` on instance ${instance.id}` : ''}; ${asked} more do not fit`,
       );
     }
@@ -61,25 +54,24 @@ export async function assignPrivateIpAddresses(
       tx,
       subnet,
       input.ips.map((i) => i.ip),
-      (n) => `privateIpAddressSet.${n}.privateIpAddress`,
+      (n) => `ips.${n}.ip`,
     );
-    const ips = [...requested, ...(await pickFreeIps(tx, subnet, input.count, requested))];
-    const payload: IpTaskPayload = { subnetId: subnet.id, ips, eniId: eni.id };
+    const picked = await pickFreeIps(tx, subnet, input.count, requested);
+    const rows: PrivateIp[] = [...requested, ...picked].map((ip, n) => ({
+      subnetId: subnet.id,
+      ip,
+      eniId: eni.id,
+      primary: false,
+      state: 'ASSIGNING',
+      description: input.ips[n]?.description ?? '',
+    }));
+    const payload: IpTaskPayload = { subnetId: subnet.id, ips: rows.map((r) => r.ip), eniId: eni.id };
     return {
       payload,
-      result: {},
+      result: { ips: rows },
       apply: async (taskId) => {
-        // The rows reserve the addresses now; Describe shows them only once the task succeeds.
-        for (const ip of ips) {
-          await insertIp(tx, {
-            subnetId: subnet.id,
-            ip,
-            eniId: eni.id,
-            primary: false,
-            state: 'ASSIGNING',
-            description: '',
-          });
-        }
+        // The rows reserve the addresses now; they become the ENI's once the task succeeds.
+        for (const row of rows) await insertIp(tx, row);
         await updateEni(tx, eni.id, { taskId });
       },
     };
@@ -89,21 +81,24 @@ export async function assignPrivateIpAddresses(
 export async function unassignPrivateIpAddresses(
   deps: Deps,
   caller: Caller,
-  input: { vpcId: string; eniId: string; ips: string[] },
+  input: EniRef & { ips: string[]; instanceId?: string },
 ) {
   const twice = input.ips.findIndex((ip, n) => input.ips.indexOf(ip) !== n);
   if (twice >= 0) {
-    fail('InvalidParameterValue', `parameter privateIpAddress.${twice} repeats ${input.ips[twice]}`);
+    fail('invalidValue', `repeats ${input.ips[twice]}`, { field: `ips.${twice}`, reason: 'duplicate' });
   }
-  return withTask(deps, caller.appId, 'UnassignPrivateIpAddresses', async (tx) => {
-    await requireVpc(tx, caller, input.vpcId);
-    const eni = await requireEni(tx, caller, input.vpcId, input.eniId, true);
+  return withTask(deps, caller, 'UnassignPrivateIpAddresses', async (tx) => {
+    if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId);
+    const eni = await requireEni(tx, caller, input.eniId, { vpcId: input.vpcId, lock: true });
     const instance = await lockInstanceOf(tx, caller, eni);
     requireIdle(eni);
     if (instance) requireSteadyInstance(instance);
+    if (input.instanceId !== undefined && input.instanceId !== eni.instanceId) {
+      fail('eniNotAttached', `ENI ${eni.id} is not attached to ${input.instanceId}`);
+    }
     const rows: PrivateIp[] = [];
     for (const [n, text] of input.ips.entries()) {
-      const row = await secondaryIpOf(tx, eni, text, `privateIpAddress.${n}`, 'released');
+      const row = await secondaryIpOf(tx, eni, text, `ips.${n}`, 'released');
       rows.push(row);
     }
     const payload: IpTaskPayload = { subnetId: eni.subnetId, ips: rows.map((r) => r.ip), eniId: eni.id };
@@ -122,16 +117,16 @@ export async function unassignPrivateIpAddresses(
 export async function migratePrivateIpAddress(
   deps: Deps,
   caller: Caller,
-  input: { vpcId: string; ip: string; oldEniId: string; newEniId: string },
+  input: { vpcId?: string; ip: string; oldEniId: string; newEniId: string },
 ) {
   if (input.oldEniId === input.newEniId) {
-    fail(
-      'InvalidParameterValue',
-      'parameters oldNetworkInterfaceId and newNetworkInterfaceId name the same ENI; there is nowhere to move the IP',
-    );
+    fail('invalidValue', 'names the same ENI as the source; there is nowhere to move the IP', {
+      field: 'newEniId',
+      reason: 'duplicate',
+    });
   }
-  return withTask(deps, caller.appId, 'MigratePrivateIpAddress', async (tx) => {
-    await requireVpc(tx, caller, input.vpcId);
+  return withTask(deps, caller, 'MigratePrivateIpAddress', async (tx) => {
+    if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId);
     const { from, to } = await lockEniPair(tx, caller, input.vpcId, input.oldEniId, input.newEniId);
     const instances = await lockInstancesOf(tx, caller, [from, to]);
     requireIdle(from);
@@ -141,17 +136,17 @@ export async function migratePrivateIpAddress(
     const held = await countIpsOfEni(tx, to.id);
     if (held + 1 > limit) {
       fail(
-        'PrivateIpAddressLimitExceeded',
+        'eniIpLimit',
         `ENI ${to.id} already holds ${held} private IPs, its maximum${to.instanceId ? ` on instance ${to.instanceId}` : ''}`,
       );
     }
     if (from.subnetId !== to.subnetId) {
       fail(
-        'UnsupportedOperation.ResourceMismatch',
+        'subnetMismatch',
         `ENI ${from.id} is in subnet ${from.subnetId} and ENI ${to.id} in ${to.subnetId}; an IP moves only within its subnet`,
       );
     }
-    const row = await secondaryIpOf(tx, from, input.ip, 'privateIpAddress', 'migrated');
+    const row = await secondaryIpOf(tx, from, input.ip, 'ip', 'migrated');
     const payload: IpTaskPayload & { newEniId: string } = {
       subnetId: row.subnetId,
       ips: [row.ip],
@@ -171,14 +166,13 @@ export async function migratePrivateIpAddress(
   });
 }
 
-/** A secondary IP the ENI holds; `param` names the parameter that gave it, for the message. */
-async function secondaryIpOf(q: Queryable, eni: Eni, text: string, param: string, verb: string): Promise<PrivateIp> {
+/** A secondary IP the ENI holds; `field` names the domain field that gave it. */
+async function secondaryIpOf(q: Queryable, eni: Eni, text: string, field: string, verb: string): Promise<PrivateIp> {
   const row = await findIp(q, eni.subnetId, parseIp(text)!);
   if (!row || row.eniId !== eni.id) {
-    fail('InvalidParameterValue', `parameter ${param}: ${text} is not a private IP of ENI ${eni.id}`);
+    fail('invalidValue', `${text} is not a private IP of ENI ${eni.id}`, { field, reason: 'notOnEni' });
   }
-  if (row.primary)
-    fail('InvalidPrivateip.IsPrimary', `${text} is the primary IP of ENI ${eni.id} and cannot be ${verb}`);
+  if (row.primary) fail('ipIsPrimary', `${text} is the primary IP of ENI ${eni.id} and cannot be ${verb}`);
   return row;
 }
 
@@ -186,29 +180,24 @@ async function secondaryIpOf(q: Queryable, eni: Eni, text: string, param: string
  * The ENI and its subnet, both row-locked, subnet first (the store's lock order; the subnet lock
  * serialises address allocation). The first read only learns which subnet: an ENI never changes it.
  */
-async function lockEniAndSubnet(
-  tx: Queryable,
-  caller: Caller,
-  vpcId: string,
-  eniId: string,
-): Promise<{ eni: Eni; subnet: Subnet }> {
-  const seen = await requireEni(tx, caller, vpcId, eniId);
-  const subnet = (await findSubnet(tx, caller, vpcId, seen.subnetId, true))!;
-  return { eni: await requireEni(tx, caller, vpcId, eniId, true), subnet };
+async function lockEniAndSubnet(tx: Queryable, caller: Caller, ref: EniRef): Promise<{ eni: Eni; subnet: Subnet }> {
+  const seen = await requireEni(tx, caller, ref.eniId, { vpcId: ref.vpcId });
+  const subnet = (await findSubnet(tx, caller, seen.subnetId, { lock: true }))!;
+  return { eni: await requireEni(tx, caller, ref.eniId, { vpcId: ref.vpcId, lock: true }), subnet };
 }
 
 /** Both ENIs row-locked in id order; a missing old ENI is reported before a missing new one. */
 async function lockEniPair(
   tx: Queryable,
   caller: Caller,
-  vpcId: string,
+  vpcId: string | undefined,
   oldId: string,
   newId: string,
 ): Promise<{ from: Eni; to: Eni }> {
   const found = new Map<string, Eni | undefined>();
-  for (const id of [oldId, newId].sort()) found.set(id, await findEni(tx, caller, vpcId, id, true));
+  for (const id of [oldId, newId].sort()) found.set(id, await findEni(tx, caller, id, { vpcId, lock: true }));
   for (const id of [oldId, newId]) {
-    if (!found.get(id)) fail('InvalidNetworkInterface.NotFound', `ENI ${id} does not exist in VPC ${vpcId}`);
+    if (!found.get(id)) notFound('eni', `ENI ${id} does not exist${vpcId === undefined ? '' : ` in VPC ${vpcId}`}`);
   }
   const from = found.get(oldId)!;
   const to = found.get(newId)!;

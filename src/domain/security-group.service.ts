@@ -4,19 +4,22 @@ import {
   insertSecurityGroup,
   listSecurityGroups,
   securityGroupInUse,
+  type SecurityGroupFilter,
 } from '../store/sg.repo.ts';
 import type { Deps } from './deps.ts';
-import { fail } from './errors.ts';
-import type { Caller, Page, SecurityGroup } from './model.ts';
+import { fail, notFound } from './errors.ts';
+import { requireSecurityGroups } from './lookup.ts';
+import type { Caller, OrderDirection, Page, SecurityGroup } from './model.ts';
 
-// The security-group subset (DECISIONS.md §7): groups exist so that ENIs and instances can name
-// them in sgIds.N; rules are not modelled. Synchronous, like the real DFW API.
+// The security-group subset: groups exist so that ENIs and instances can name them; rules are not
+// modelled. Synchronous, like the real API.
 
 export async function createSecurityGroup(
   deps: Deps,
   caller: Caller,
   input: { name: string; remark: string; projectId: number },
 ): Promise<SecurityGroup> {
+  const now = deps.now();
   const sg: SecurityGroup = {
     id: deps.ids.id('sg'),
     appId: caller.appId,
@@ -24,7 +27,8 @@ export async function createSecurityGroup(
     name: input.name,
     remark: input.remark,
     projectId: input.projectId,
-    createdAt: deps.now(),
+    createdAt: now,
+    updatedAt: now,
   };
   await deps.db.tx((tx) => insertSecurityGroup(tx, sg));
   return sg;
@@ -33,13 +37,18 @@ export async function createSecurityGroup(
 export async function describeSecurityGroups(
   deps: Deps,
   caller: Caller,
-  input: { sgId?: string; name?: string } & Page,
+  input: {
+    filter: SecurityGroupFilter;
+    order?: { field: 'createdAt' | 'updatedAt'; direction: OrderDirection };
+    page: Page;
+    /** Ids that must name groups of the caller, else not found. */
+    mustExist?: readonly string[];
+  },
 ): Promise<{ total: number; items: SecurityGroup[] }> {
-  const page = await listSecurityGroups(deps.db, caller, { sgId: input.sgId, name: input.name }, input);
-  // Like the other Describe actions: an id filter naming nothing is NotFound, not an empty page.
-  if (input.sgId !== undefined && page.total === 0) {
-    fail('InvalidSecurityGroup.NotFound', `security group ${input.sgId} does not exist`);
-  }
+  const order = input.order ?? { field: 'createdAt', direction: 'desc' };
+  const page = await listSecurityGroups(deps.db, caller, input.filter, order, input.page);
+  const missing = (input.mustExist ?? []).filter((id) => !page.items.some((g) => g.id === id));
+  if (missing.length > 0) await requireSecurityGroups(deps.db, caller, missing);
   return page;
 }
 
@@ -47,11 +56,12 @@ export async function removeSecurityGroup(deps: Deps, caller: Caller, sgId: stri
   await deps.db.tx(async (tx) => {
     // The row lock orders this against CreateNetworkInterface/RunInstances binding the group.
     const sg = await findSecurityGroup(tx, caller, sgId, true);
-    if (!sg) fail('InvalidSecurityGroup.NotFound', `security group ${sgId} does not exist`);
+    if (!sg) notFound('securityGroup', `security group ${sgId} does not exist`);
     if (await securityGroupInUse(tx, sg.id)) {
       fail(
-        'InvalidSecurityGroup.InUse',
+        'inUse',
         `security group ${sg.id} is still bound to an ENI (delete the ENI, or terminate its instance, first)`,
+        { resource: 'securityGroup' },
       );
     }
     await deleteSecurityGroup(tx, sg.id);

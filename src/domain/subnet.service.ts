@@ -1,18 +1,18 @@
-import type { Queryable } from '../store/db.ts';
 import {
   deleteSubnet,
-  findSubnet,
   insertSubnet,
   listSubnets,
   subnetsOfVpc,
   subnetUsage,
+  type SubnetFilter,
   type SubnetUsage,
 } from '../store/subnet.repo.ts';
 import { parseCidr, usableRange } from './cidr.ts';
 import type { Deps } from './deps.ts';
 import { fail } from './errors.ts';
+import { requireSubnet, requireVpc } from './lookup.ts';
 import type { Caller, OrderDirection, Page, Subnet } from './model.ts';
-import { planSubnets, requireVpc, type SubnetRequest } from './vpc.service.ts';
+import { planSubnets, type SubnetRequest } from './vpc.service.ts';
 
 export async function createSubnets(
   deps: Deps,
@@ -25,23 +25,11 @@ export async function createSubnets(
     const existing = await subnetsOfVpc(tx, vpc.id);
     const subnets = planSubnets(deps, caller, { id: vpc.id, cidr: parseCidr(vpc.cidr)! }, existing, input.subnets, now);
     if (existing.length + subnets.length > deps.config.quotas.subnetsPerVpc) {
-      fail('SubnetLimitExceeded', `VPC ${vpc.id} may hold at most ${deps.config.quotas.subnetsPerVpc} subnets`);
+      fail('subnetQuota', `VPC ${vpc.id} may hold at most ${deps.config.quotas.subnetsPerVpc} subnets`);
     }
     for (const s of subnets) await insertSubnet(tx, s);
     return subnets;
   });
-}
-
-export async function requireSubnet(
-  q: Queryable,
-  caller: Caller,
-  vpcId: string,
-  subnetId: string,
-  lock = false,
-): Promise<Subnet> {
-  const subnet = await findSubnet(q, caller, vpcId, subnetId, lock);
-  if (!subnet) fail('InvalidSubnet.NotFound', `subnet ${subnetId} does not exist in VPC ${vpcId}`);
-  return subnet;
 }
 
 export interface SubnetView {
@@ -54,31 +42,18 @@ export async function describeSubnets(
   deps: Deps,
   caller: Caller,
   input: {
-    vpcId?: string;
-    subnetId?: string;
-    name?: string;
-    zoneIds: string[];
-    orderField: 'createTime' | 'subnetName';
-    orderDirection: OrderDirection;
-  } & Page,
+    filter: SubnetFilter;
+    order: { field: 'createdAt' | 'name'; direction: OrderDirection };
+    page: Page;
+    /** Ids that must name resources of the caller, else not found. */
+    mustExist?: { vpcId?: string; subnetIds?: readonly string[] };
+  },
 ): Promise<{ total: number; items: SubnetView[] }> {
   const q = deps.db;
-  if (input.vpcId !== undefined) await requireVpc(q, caller, input.vpcId);
-  const region = deps.catalogue.region(caller.region)!;
-  const zoneIds = input.zoneIds.map((z) => {
-    const zone = deps.catalogue.zone(region, z);
-    if (!zone) fail('InvalidZone.NotFound', `zone ${z} does not exist in ${region.name}`);
-    return zone.id;
-  });
-  const page = await listSubnets(
-    q,
-    caller,
-    { vpcId: input.vpcId, subnetId: input.subnetId, name: input.name, zoneIds },
-    { field: input.orderField, direction: input.orderDirection },
-    input,
-  );
-  if (input.subnetId !== undefined && page.total === 0) {
-    fail('InvalidSubnet.NotFound', `subnet ${input.subnetId} does not exist`);
+  if (input.mustExist?.vpcId !== undefined) await requireVpc(q, caller, input.mustExist.vpcId);
+  const page = await listSubnets(q, caller, input.filter, input.order, input.page);
+  for (const id of input.mustExist?.subnetIds ?? []) {
+    if (!page.items.some((s) => s.id === id)) await requireSubnet(q, caller, id, { vpcId: input.mustExist?.vpcId });
   }
   const items: SubnetView[] = [];
   for (const subnet of page.items) {
@@ -94,17 +69,16 @@ export async function describeSubnets(
 export async function removeSubnet(
   deps: Deps,
   caller: Caller,
-  input: { vpcId: string; subnetId: string },
+  input: { vpcId?: string; subnetId: string },
 ): Promise<void> {
   await deps.db.tx(async (tx) => {
-    await requireVpc(tx, caller, input.vpcId, true);
-    await requireSubnet(tx, caller, input.vpcId, input.subnetId, true);
+    if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId, true);
+    await requireSubnet(tx, caller, input.subnetId, { vpcId: input.vpcId, lock: true });
     const usage = await subnetUsage(tx, input.subnetId);
     if (usage.instances > 0 || usage.enis > 0) {
-      fail(
-        'InvalidSubnet.CannotDelete',
-        `subnet ${input.subnetId} still holds ${usage.instances} instances and ${usage.enis} ENIs`,
-      );
+      fail('inUse', `subnet ${input.subnetId} still holds ${usage.instances} instances and ${usage.enis} ENIs`, {
+        resource: 'subnet',
+      });
     }
     await deleteSubnet(tx, input.subnetId);
   });

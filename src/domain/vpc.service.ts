@@ -1,10 +1,18 @@
 import { lockAccount } from '../store/account.repo.ts';
-import type { Queryable } from '../store/db.ts';
 import { insertSubnet } from '../store/subnet.repo.ts';
-import { countVpcs, deleteVpc, findVpc, insertVpc, listVpcs, vpcCounts, type VpcCounts } from '../store/vpc.repo.ts';
+import {
+  countVpcs,
+  deleteVpc,
+  insertVpc,
+  listVpcs,
+  vpcCounts,
+  type VpcCounts,
+  type VpcFilter,
+} from '../store/vpc.repo.ts';
 import { formatCidr, isValidSubnetCidr, isValidVpcCidr, overlaps, parseCidr, type Cidr } from './cidr.ts';
 import type { Deps } from './deps.ts';
 import { fail } from './errors.ts';
+import { requireVpc, requireZone } from './lookup.ts';
 import type { Caller, OrderDirection, Page, Subnet, Vpc } from './model.ts';
 
 export interface SubnetRequest {
@@ -12,18 +20,30 @@ export interface SubnetRequest {
   cidr: string;
   /** Numeric zone id or zone name. */
   zone: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface CreateVpcInput {
+  name: string;
+  cidr: string;
+  subnets: SubnetRequest[];
+  /** Masks from /12 in the 10/8 and 172.16/12 ranges (API 3.0); v2 starts at /16. */
+  wideMasks?: boolean;
+  attributes?: Record<string, unknown>;
 }
 
 export async function createVpc(
   deps: Deps,
   caller: Caller,
-  input: { name: string; cidr: string; subnets: SubnetRequest[] },
+  input: CreateVpcInput,
 ): Promise<{ vpc: Vpc; subnets: Subnet[] }> {
   const cidr = parseCidr(input.cidr);
-  if (!cidr || !isValidVpcCidr(cidr)) {
+  if (!cidr || !isValidVpcCidr(cidr, input.wideMasks)) {
+    const masks = input.wideMasks ? '/12 (/16 for 192.168.0.0/16)' : '/16';
     fail(
-      'InvalidVpcCidr',
-      `cidrBlock ${input.cidr} must be a block of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 with a mask from /16 to /28`,
+      'invalidVpcCidr',
+      `${input.cidr} must be a block of 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 with a mask from ${masks} to /28`,
+      { field: 'cidr', reason: cidr ? 'range' : 'malformed' },
     );
   }
   const vpcId = deps.ids.id('vpc');
@@ -33,12 +53,12 @@ export async function createVpc(
     await lockAccount(tx, caller.appId);
     if ((await countVpcs(tx, caller)) >= deps.config.quotas.vpcsPerRegion) {
       fail(
-        'VpcLimitExceeded',
+        'vpcQuota',
         `this account already has ${deps.config.quotas.vpcsPerRegion} VPCs in ${caller.region}, the quota`,
       );
     }
     if (subnets.length > deps.config.quotas.subnetsPerVpc) {
-      fail('SubnetLimitExceeded', `a VPC may hold at most ${deps.config.quotas.subnetsPerVpc} subnets`);
+      fail('subnetQuota', `a VPC may hold at most ${deps.config.quotas.subnetsPerVpc} subnets`);
     }
     const vpc: Vpc = {
       id: vpcId,
@@ -47,6 +67,7 @@ export async function createVpc(
       name: input.name,
       cidr: input.cidr,
       createdAt: now,
+      attributes: input.attributes ?? {},
     };
     await insertVpc(tx, vpc);
     for (const s of subnets) await insertSubnet(tx, s);
@@ -66,21 +87,23 @@ export function planSubnets(
   requests: readonly SubnetRequest[],
   now: number,
 ): Subnet[] {
-  const region = deps.catalogue.region(caller.region)!;
   const taken = existing.map((s) => ({ id: s.id, cidr: parseCidr(s.cidr)! }));
   const out: Subnet[] = [];
   for (const [i, r] of requests.entries()) {
     const cidr = parseCidr(r.cidr);
     if (!cidr || !isValidSubnetCidr(vpc.cidr, cidr)) {
       fail(
-        'InvalidSubnetCidr',
-        `subnetSet.${i}.cidrBlock ${r.cidr} must lie inside the VPC's ${formatCidr(vpc.cidr)} with a mask from /16 to /28`,
+        'invalidSubnetCidr',
+        `${r.cidr} must lie inside the VPC's ${formatCidr(vpc.cidr)} with a mask from /16 to /28`,
+        {
+          field: `subnets.${i}.cidr`,
+          reason: cidr ? 'range' : 'malformed',
+        },
       );
     }
-    const zone = deps.catalogue.zone(region, r.zone);
-    if (!zone) fail('InvalidZone.NotFound', `zone ${r.zone} does not exist in ${region.name}`);
+    const zone = requireZone(deps, caller, r.zone);
     const clash = taken.find((t) => overlaps(t.cidr, cidr));
-    if (clash) fail('InvalidSubnet.Conflict', `subnetSet.${i}.cidrBlock ${r.cidr} overlaps ${clash.id}`);
+    if (clash) fail('subnetConflict', `${r.cidr} overlaps ${clash.id}`, { field: `subnets.${i}.cidr` });
     const id = deps.ids.id('subnet');
     taken.push({ id, cidr });
     out.push({
@@ -92,31 +115,26 @@ export function planSubnets(
       name: r.name,
       cidr: r.cidr,
       createdAt: now,
+      attributes: r.attributes ?? {},
     });
   }
   return out;
 }
 
-export async function requireVpc(q: Queryable, caller: Caller, vpcId: string, lock = false): Promise<Vpc> {
-  const vpc = await findVpc(q, caller, vpcId, lock);
-  if (!vpc) fail('InvalidVpc.NotFound', `VPC ${vpcId} does not exist`);
-  return vpc;
-}
-
 export async function describeVpcs(
   deps: Deps,
   caller: Caller,
-  input: { vpcId?: string; name?: string; orderField: 'createTime' | 'vpcName'; orderDirection: OrderDirection } & Page,
+  input: {
+    filter: VpcFilter;
+    order: { field: 'createdAt' | 'name'; direction: OrderDirection };
+    page: Page;
+    /** Ids that must name VPCs of the caller, else not found. */
+    mustExist?: readonly string[];
+  },
 ): Promise<{ total: number; items: Array<{ vpc: Vpc; counts: VpcCounts }> }> {
   const q = deps.db;
-  if (input.vpcId !== undefined) await requireVpc(q, caller, input.vpcId);
-  const page = await listVpcs(
-    q,
-    caller,
-    { vpcId: input.vpcId, name: input.name },
-    { field: input.orderField, direction: input.orderDirection },
-    input,
-  );
+  for (const id of input.mustExist ?? []) await requireVpc(q, caller, id);
+  const page = await listVpcs(q, caller, input.filter, input.order, input.page);
   const items = [];
   for (const vpc of page.items) items.push({ vpc, counts: await vpcCounts(q, vpc.id) });
   return { total: page.total, items };
@@ -128,7 +146,9 @@ export async function removeVpc(deps: Deps, caller: Caller, vpcId: string): Prom
     await requireVpc(tx, caller, vpcId, true);
     const counts = await vpcCounts(tx, vpcId);
     if (counts.instances > 0 || counts.enis > 0) {
-      fail('InvalidVpc.CannotDelete', `VPC ${vpcId} still holds ${counts.instances} instances and ${counts.enis} ENIs`);
+      fail('inUse', `VPC ${vpcId} still holds ${counts.instances} instances and ${counts.enis} ENIs`, {
+        resource: 'vpc',
+      });
     }
     await deleteVpc(tx, vpcId);
   });

@@ -24,6 +24,8 @@ export interface Capabilities {
   readonly multiProcess: boolean;
   /** Appended to a text column in ORDER BY so names sort by code point on every engine. */
   readonly bytewise: string;
+  /** A query answering `n` = 1 when the table named by its one parameter exists, else 0. */
+  readonly tableExistsSql: string;
 }
 
 export interface Db extends Queryable {

@@ -17,11 +17,13 @@ interface EniRow {
   attach_time: number | null;
   target_instance_id: string | null;
   task_id: number | null;
+  device_index: number | null;
+  qos_level: string;
   created_at: number;
 }
 
 const COLUMNS =
-  'id, app_id, region, vpc_id, subnet_id, name, description, mac, is_primary, state, instance_id, attach_time, target_instance_id, task_id, created_at';
+  'id, app_id, region, vpc_id, subnet_id, name, description, mac, is_primary, state, instance_id, attach_time, target_instance_id, task_id, device_index, qos_level, created_at';
 const toEni = (r: EniRow): Eni => ({
   id: r.id,
   appId: r.app_id,
@@ -37,11 +39,13 @@ const toEni = (r: EniRow): Eni => ({
   attachTime: r.attach_time,
   targetInstanceId: r.target_instance_id,
   taskId: r.task_id,
+  deviceIndex: r.device_index,
+  qosLevel: r.qos_level,
   createdAt: r.created_at,
 });
 
 export async function insertEni(q: Queryable, e: Eni): Promise<void> {
-  await q.run(`INSERT INTO enis (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO enis (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
     e.id,
     e.appId,
     e.region,
@@ -56,21 +60,23 @@ export async function insertEni(q: Queryable, e: Eni): Promise<void> {
     e.attachTime,
     e.targetInstanceId,
     e.taskId,
+    e.deviceIndex,
+    e.qosLevel,
     e.createdAt,
   ]);
 }
 
-/** The caller's ENI in the given VPC; `lock` takes its row lock (one operation per ENI at a time). */
+/** The caller's ENI (in `vpcId` when given); `lock` takes its row lock (one operation per ENI at a time). */
 export async function findEni(
   q: Queryable,
   caller: Caller,
-  vpcId: string,
   id: string,
-  lock = false,
+  o: { vpcId?: string; lock?: boolean } = {},
 ): Promise<Eni | undefined> {
+  const inVpc = o.vpcId === undefined ? '' : ' AND vpc_id = ?';
   const row = await q.get<EniRow>(
-    `SELECT ${COLUMNS} FROM enis WHERE id = ? AND vpc_id = ? AND app_id = ? AND region = ?${lock ? q.caps.forUpdate : ''}`,
-    [id, vpcId, caller.appId, caller.region],
+    `SELECT ${COLUMNS} FROM enis WHERE id = ? AND app_id = ? AND region = ?${inVpc}${o.lock ? q.caps.forUpdate : ''}`,
+    o.vpcId === undefined ? [id, caller.appId, caller.region] : [id, caller.appId, caller.region, o.vpcId],
   );
   return row && toEni(row);
 }
@@ -104,6 +110,8 @@ export interface EniChange {
   attachTime?: number | null;
   targetInstanceId?: string | null;
   taskId?: number | null;
+  deviceIndex?: number | null;
+  qosLevel?: string;
   name?: string;
   description?: string;
 }
@@ -114,6 +122,8 @@ const CHANGE_COLUMNS: Record<keyof EniChange, string> = {
   attachTime: 'attach_time',
   targetInstanceId: 'target_instance_id',
   taskId: 'task_id',
+  deviceIndex: 'device_index',
+  qosLevel: 'qos_level',
   name: 'name',
   description: 'description',
 };
@@ -133,35 +143,47 @@ export async function deleteEni(q: Queryable, id: string): Promise<void> {
   await q.run('DELETE FROM enis WHERE id = ?', [id]);
 }
 
+/** Each list is OR-ed within, the lists AND-ed; an empty list matches nothing. */
 export interface EniFilter {
-  vpcId?: string;
-  subnetId?: string;
-  eniId?: string;
-  instanceId?: string;
-  name?: string;
-  description?: string;
-  sgId?: string;
+  vpcIds?: readonly string[];
+  subnetIds?: readonly string[];
+  eniIds?: readonly string[];
+  instanceIds?: readonly string[];
+  sgIds?: readonly string[];
+  names?: readonly string[];
+  descriptions?: readonly string[];
+  primary?: boolean;
+  qosLevels?: readonly string[];
+  /** Holds a private IP inside one of these inclusive numeric ranges. */
+  ipRanges?: ReadonlyArray<readonly [number, number]>;
 }
 
 export async function listEnis(
   q: Queryable,
   caller: Caller,
   filter: EniFilter,
-  order: { field: 'createTime' | 'eniName'; direction: OrderDirection },
+  order: { field: 'createdAt' | 'name'; direction: OrderDirection },
   page: Page,
 ): Promise<{ total: number; items: Eni[] }> {
   const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
-  if (filter.vpcId !== undefined) where.add('vpc_id = ?', filter.vpcId);
-  if (filter.subnetId !== undefined) where.add('subnet_id = ?', filter.subnetId);
-  if (filter.eniId !== undefined) where.add('id = ?', filter.eniId);
-  if (filter.instanceId !== undefined) where.add('instance_id = ?', filter.instanceId);
-  if (filter.name !== undefined) where.contains('name', filter.name);
-  if (filter.description !== undefined) where.contains('description', filter.description);
-  if (filter.sgId !== undefined) {
-    where.add('id IN (SELECT eni_id FROM eni_security_groups WHERE sg_id = ?)', filter.sgId);
+  if (filter.vpcIds) where.anyOf('vpc_id', filter.vpcIds);
+  if (filter.subnetIds) where.anyOf('subnet_id', filter.subnetIds);
+  if (filter.eniIds) where.anyOf('id', filter.eniIds);
+  if (filter.instanceIds) where.anyOf('instance_id', filter.instanceIds);
+  if (filter.names) where.containsAny('name', filter.names);
+  if (filter.descriptions) where.containsAny('description', filter.descriptions);
+  if (filter.primary !== undefined) where.add('is_primary = ?', filter.primary ? 1 : 0);
+  if (filter.qosLevels) where.anyOf('qos_level', filter.qosLevels);
+  if (filter.sgIds) {
+    const sgs = new Where().anyOf('sg_id', filter.sgIds);
+    where.add(`id IN (SELECT eni_id FROM eni_security_groups${sgs.sql})`, ...sgs.params);
+  }
+  if (filter.ipRanges) {
+    const ranges = filter.ipRanges.map(() => 'ip_num BETWEEN ? AND ?').join(' OR ') || '1 = 0';
+    where.add(`id IN (SELECT eni_id FROM private_ips WHERE ${ranges})`, ...filter.ipRanges.flat());
   }
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM enis${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'eniName' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
+  const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<EniRow>(`SELECT ${COLUMNS} FROM enis${where.sql}${o.sql}`, [...where.params, ...o.params]);
   return { total: total?.n ?? 0, items: rows.map(toEni) };
 }
@@ -170,11 +192,11 @@ export async function listEnis(
 export async function primaryIpsOfInstances(
   q: Queryable,
   instanceIds: readonly string[],
-): Promise<Array<{ instanceId: string; ip: number }>> {
+): Promise<Array<{ instanceId: string; eniId: string; ip: number }>> {
   if (instanceIds.length === 0) return [];
   const marks = instanceIds.map(() => '?').join(', ');
-  return q.all<{ instanceId: string; ip: number }>(
-    `SELECT COALESCE(e.instance_id, e.target_instance_id) AS "instanceId", p.ip_num AS ip
+  return q.all<{ instanceId: string; eniId: string; ip: number }>(
+    `SELECT COALESCE(e.instance_id, e.target_instance_id) AS "instanceId", e.id AS "eniId", p.ip_num AS ip
      FROM enis e JOIN private_ips p ON p.eni_id = e.id AND p.is_primary = 1
      WHERE e.is_primary = 1 AND (e.instance_id IN (${marks}) OR e.target_instance_id IN (${marks}))`,
     [...instanceIds, ...instanceIds],

@@ -1,13 +1,14 @@
 import type { Db } from './db.ts';
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-eni-listing-indexes.ts';
+import * as m003 from './migrations/003-api3.ts';
 
 interface Migration {
   version: number;
   up(t: { autoIdType: string }): string[];
 }
 
-const MIGRATIONS: readonly Migration[] = [m001, m002];
+const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 /** Applies every migration the database lacks, in one transaction; several replicas may race here. */
@@ -34,6 +35,10 @@ export async function migrate(db: Db): Promise<{ from: number; to: number }> {
 
 /** For replicas that must not change the schema themselves: is it exactly what this build knows? */
 export async function schemaVersion(db: Db): Promise<number> {
-  const row = await db.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1').catch(() => undefined);
+  // A database without the table has no schema yet (version 0); any other failure (the database
+  // is down, the credentials are wrong) is not "needs a migration" and propagates as itself.
+  const meta = await db.get<{ n: number }>(db.caps.tableExistsSql, ['schema_meta']);
+  if (!meta || Number(meta.n) === 0) return 0;
+  const row = await db.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1');
   return row?.version ?? 0;
 }

@@ -1,6 +1,6 @@
-import type { Caller, Page, SecurityGroup } from '../domain/model.ts';
+import type { Caller, OrderDirection, Page, SecurityGroup } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
-import { Where } from './sql.ts';
+import { orderAndPage, Where } from './sql.ts';
 
 interface SgRow {
   id: string;
@@ -10,9 +10,10 @@ interface SgRow {
   remark: string;
   project_id: number;
   created_at: number;
+  updated_at: number | null;
 }
 
-const COLUMNS = 'id, app_id, region, name, remark, project_id, created_at';
+const COLUMNS = 'id, app_id, region, name, remark, project_id, created_at, updated_at';
 const toSg = (r: SgRow): SecurityGroup => ({
   id: r.id,
   appId: r.app_id,
@@ -21,10 +22,11 @@ const toSg = (r: SgRow): SecurityGroup => ({
   remark: r.remark,
   projectId: r.project_id,
   createdAt: r.created_at,
+  updatedAt: r.updated_at ?? r.created_at,
 });
 
 export async function insertSecurityGroup(q: Queryable, sg: SecurityGroup): Promise<void> {
-  await q.run(`INSERT INTO security_groups (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO security_groups (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
     sg.id,
     sg.appId,
     sg.region,
@@ -32,6 +34,7 @@ export async function insertSecurityGroup(q: Queryable, sg: SecurityGroup): Prom
     sg.remark,
     sg.projectId,
     sg.createdAt,
+    sg.updatedAt,
   ]);
 }
 
@@ -48,20 +51,34 @@ export async function findSecurityGroup(
   return row && toSg(row);
 }
 
+/** Each list is OR-ed within, the lists AND-ed; an empty list matches nothing. */
+export interface SecurityGroupFilter {
+  sgIds?: readonly string[];
+  names?: readonly string[];
+  projectIds?: readonly number[];
+}
+
 export async function listSecurityGroups(
   q: Queryable,
   caller: Caller,
-  filter: { sgId?: string; name?: string },
+  filter: SecurityGroupFilter,
+  order: { field: 'createdAt' | 'updatedAt'; direction: OrderDirection },
   page: Page,
 ): Promise<{ total: number; items: SecurityGroup[] }> {
   const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
-  if (filter.sgId !== undefined) where.add('id = ?', filter.sgId);
-  if (filter.name !== undefined) where.contains('name', filter.name);
+  if (filter.sgIds) where.anyOf('id', filter.sgIds);
+  if (filter.names) where.containsAny('name', filter.names);
+  if (filter.projectIds) where.anyOf('project_id', filter.projectIds);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM security_groups${where.sql}`, where.params);
-  const rows = await q.all<SgRow>(
-    `SELECT ${COLUMNS} FROM security_groups${where.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-    [...where.params, page.limit, page.offset],
+  const o = orderAndPage(
+    order.field === 'updatedAt' ? 'COALESCE(updated_at, created_at)' : 'created_at',
+    order.direction,
+    page,
   );
+  const rows = await q.all<SgRow>(`SELECT ${COLUMNS} FROM security_groups${where.sql}${o.sql}`, [
+    ...where.params,
+    ...o.params,
+  ]);
   return { total: total?.n ?? 0, items: rows.map(toSg) };
 }
 
@@ -75,6 +92,12 @@ export async function bindSecurityGroups(q: Queryable, eniId: string, sgIds: rea
   }
 }
 
+/** The ENI's groups become exactly `sgIds`, in that order. */
+export async function replaceSecurityGroups(q: Queryable, eniId: string, sgIds: readonly string[]): Promise<void> {
+  await q.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [eniId]);
+  await bindSecurityGroups(q, eniId, sgIds);
+}
+
 export async function securityGroupInUse(q: Queryable, sgId: string): Promise<boolean> {
   return (await q.get('SELECT 1 AS x FROM eni_security_groups WHERE sg_id = ?', [sgId])) !== undefined;
 }
@@ -86,7 +109,7 @@ export async function securityGroupsOfEnis(
 ): Promise<Array<SecurityGroup & { eniId: string }>> {
   if (eniIds.length === 0) return [];
   const rows = await q.all<SgRow & { eni_id: string }>(
-    `SELECT b.eni_id, g.id, g.app_id, g.region, g.name, g.remark, g.project_id, g.created_at
+    `SELECT b.eni_id, g.id, g.app_id, g.region, g.name, g.remark, g.project_id, g.created_at, g.updated_at
      FROM eni_security_groups b JOIN security_groups g ON g.id = b.sg_id
      WHERE b.eni_id IN (${eniIds.map(() => '?').join(', ')}) ORDER BY b.eni_id, b.position`,
     eniIds,

@@ -16,6 +16,19 @@ export class Where {
     const escaped = text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c);
     return this.add(`LOWER(${column}) LIKE ? ESCAPE '\\'`, `%${escaped}%`);
   }
+  /** `column` equals one of `values`; an empty list matches nothing (a filter with no values). */
+  anyOf(column: string, values: readonly SqlValue[]): this {
+    if (values.length === 0) return this.add('1 = 0');
+    if (values.length === 1) return this.add(`${column} = ?`, values[0]!);
+    return this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values);
+  }
+  /** Case-insensitive substring match of any of `texts`. */
+  containsAny(column: string, texts: readonly string[]): this {
+    if (texts.length === 0) return this.add('1 = 0');
+    const sub = new Where();
+    for (const t of texts) sub.contains(column, t);
+    return this.add(`(${sub.clauses.join(' OR ')})`, ...sub.params);
+  }
   get sql(): string {
     return this.clauses.length ? ' WHERE ' + this.clauses.join(' AND ') : '';
   }

@@ -18,6 +18,7 @@ const CAPS: Capabilities = {
   autoIdType: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   multiProcess: false,
   bytewise: '', // BINARY, SQLite's default
+  tableExistsSql: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
 };
 
 class Connection implements Queryable {

@@ -11,9 +11,10 @@ interface SubnetRow {
   name: string;
   cidr: string;
   created_at: number;
+  attributes: string;
 }
 
-const COLUMNS = 'id, app_id, region, vpc_id, zone_id, name, cidr, created_at';
+const COLUMNS = 'id, app_id, region, vpc_id, zone_id, name, cidr, created_at, attributes';
 const toSubnet = (r: SubnetRow): Subnet => ({
   id: r.id,
   appId: r.app_id,
@@ -23,10 +24,11 @@ const toSubnet = (r: SubnetRow): Subnet => ({
   name: r.name,
   cidr: r.cidr,
   createdAt: r.created_at,
+  attributes: JSON.parse(r.attributes) as Record<string, unknown>,
 });
 
 export async function insertSubnet(q: Queryable, s: Subnet): Promise<void> {
-  await q.run(`INSERT INTO subnets (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO subnets (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
     s.id,
     s.appId,
     s.region,
@@ -35,20 +37,21 @@ export async function insertSubnet(q: Queryable, s: Subnet): Promise<void> {
     s.name,
     s.cidr,
     s.createdAt,
+    JSON.stringify(s.attributes),
   ]);
 }
 
-/** The caller's subnet in the given VPC; `lock` serialises IP allocation and deletion. */
+/** The caller's subnet (in `vpcId` when given); `lock` serialises IP allocation and deletion. */
 export async function findSubnet(
   q: Queryable,
   caller: Caller,
-  vpcId: string,
   id: string,
-  lock = false,
+  o: { vpcId?: string; lock?: boolean } = {},
 ): Promise<Subnet | undefined> {
+  const inVpc = o.vpcId === undefined ? '' : ' AND vpc_id = ?';
   const row = await q.get<SubnetRow>(
-    `SELECT ${COLUMNS} FROM subnets WHERE id = ? AND vpc_id = ? AND app_id = ? AND region = ?${lock ? q.caps.forUpdate : ''}`,
-    [id, vpcId, caller.appId, caller.region],
+    `SELECT ${COLUMNS} FROM subnets WHERE id = ? AND app_id = ? AND region = ?${inVpc}${o.lock ? q.caps.forUpdate : ''}`,
+    o.vpcId === undefined ? [id, caller.appId, caller.region] : [id, caller.appId, caller.region, o.vpcId],
   );
   return row && toSubnet(row);
 }
@@ -58,27 +61,30 @@ export async function subnetsOfVpc(q: Queryable, vpcId: string): Promise<Subnet[
   return rows.map(toSubnet);
 }
 
+/** Each list is OR-ed within, the lists AND-ed; an empty list matches nothing. */
 export interface SubnetFilter {
-  vpcId?: string;
-  subnetId?: string;
-  name?: string;
-  zoneIds?: number[];
+  vpcIds?: readonly string[];
+  subnetIds?: readonly string[];
+  names?: readonly string[];
+  zoneIds?: readonly number[];
+  cidrs?: readonly string[];
 }
 
 export async function listSubnets(
   q: Queryable,
   caller: Caller,
   filter: SubnetFilter,
-  order: { field: 'createTime' | 'subnetName'; direction: OrderDirection },
+  order: { field: 'createdAt' | 'name'; direction: OrderDirection },
   page: Page,
 ): Promise<{ total: number; items: Subnet[] }> {
   const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
-  if (filter.vpcId !== undefined) where.add('vpc_id = ?', filter.vpcId);
-  if (filter.subnetId !== undefined) where.add('id = ?', filter.subnetId);
-  if (filter.name !== undefined) where.contains('name', filter.name);
-  if (filter.zoneIds?.length) where.add(`zone_id IN (${filter.zoneIds.map(() => '?').join(', ')})`, ...filter.zoneIds);
+  if (filter.vpcIds) where.anyOf('vpc_id', filter.vpcIds);
+  if (filter.subnetIds) where.anyOf('id', filter.subnetIds);
+  if (filter.names) where.containsAny('name', filter.names);
+  if (filter.zoneIds) where.anyOf('zone_id', filter.zoneIds);
+  if (filter.cidrs) where.anyOf('cidr', filter.cidrs);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM subnets${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'subnetName' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
+  const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<SubnetRow>(`SELECT ${COLUMNS} FROM subnets${where.sql}${o.sql}`, [
     ...where.params,
     ...o.params,

@@ -1,8 +1,9 @@
-import type { Task } from '../domain/model.ts';
+import { TaskStatus, type Task, type TaskFailure, type TaskState } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
 
 interface TaskRow {
   id: number;
+  request_id: string | null;
   app_id: number;
   type: string;
   status: number;
@@ -14,14 +15,26 @@ interface TaskRow {
   attempts: number;
 }
 
-const COLUMNS = 'id, app_id, type, status, payload, output, created_at, due_at, lease_until, attempts';
+const RUNNING = TaskStatus.RUNNING;
+const COLUMNS = 'id, request_id, app_id, type, status, payload, output, created_at, due_at, lease_until, attempts';
+const STATES = Object.keys(TaskStatus) as TaskState[];
+
+/** `output` holds the failure as JSON; tasks finished before API 3.0 stored v2's {errorCode, errorMsg}. */
+function failureOf(output: string | null): TaskFailure | null {
+  if (output === null) return null;
+  const o = JSON.parse(output) as Partial<TaskFailure> & { errorCode?: number; errorMsg?: string };
+  if (o.kind !== undefined) return { kind: o.kind, message: o.message ?? '' };
+  return { kind: o.errorCode === 6000 ? 'internal' : 'dataPlane', message: o.errorMsg ?? '' };
+}
+
 const toTask = (r: TaskRow): Task => ({
   id: r.id,
+  requestId: r.request_id,
   appId: r.app_id,
   type: r.type,
-  status: r.status,
+  state: STATES.find((s) => TaskStatus[s] === r.status)!,
   payload: r.payload,
-  output: r.output,
+  failure: failureOf(r.output),
   createdAt: r.created_at,
   dueAt: r.due_at,
   leaseUntil: r.lease_until,
@@ -30,17 +43,21 @@ const toTask = (r: TaskRow): Task => ({
 
 export async function insertTask(
   q: Queryable,
-  t: { appId: number; type: string; payload: string; createdAt: number; dueAt: number },
+  t: { requestId: string; appId: number; type: string; payload: string; createdAt: number; dueAt: number },
 ): Promise<number> {
   const row = await q.get<{ id: number }>(
-    'INSERT INTO tasks (app_id, type, status, payload, created_at, due_at) VALUES (?, ?, 2, ?, ?, ?) RETURNING id',
-    [t.appId, t.type, t.payload, t.createdAt, t.dueAt],
+    'INSERT INTO tasks (request_id, app_id, type, status, payload, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+    [t.requestId, t.appId, t.type, RUNNING, t.payload, t.createdAt, t.dueAt],
   );
   return row!.id;
 }
 
-export async function findTask(q: Queryable, appId: number, id: number): Promise<Task | undefined> {
-  const row = await q.get<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE id = ? AND app_id = ?`, [id, appId]);
+/** A task of the account, by its number (v2) or the RequestId that created it (API 3.0). */
+export async function findTask(q: Queryable, appId: number, key: number | string): Promise<Task | undefined> {
+  const row = await q.get<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE ${typeof key === 'number' ? 'id' : 'request_id'} = ? AND app_id = ?`,
+    [key, appId],
+  );
   return row && toTask(row);
 }
 
@@ -52,9 +69,9 @@ export async function findTask(q: Queryable, appId: number, id: number): Promise
 export async function claimDueTasks(q: Queryable, now: number, leaseUntil: number, limit: number): Promise<Task[]> {
   const rows = await q.all<TaskRow>(
     `SELECT ${COLUMNS} FROM tasks
-     WHERE status = 2 AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+     WHERE status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
      ORDER BY due_at, id LIMIT ?${q.caps.forUpdateSkipLocked}`,
-    [now, now, limit],
+    [RUNNING, now, now, limit],
   );
   // One statement for the whole batch: on PostgreSQL each statement is a round trip.
   if (rows.length > 0) {
@@ -68,34 +85,33 @@ export async function claimDueTasks(q: Queryable, now: number, leaseUntil: numbe
 
 /** Earliest due time of a running task, so an idle worker knows when to look again. */
 export async function nextDueAt(q: Queryable): Promise<number | null> {
-  const row = await q.get<{ due: number | null }>('SELECT MIN(due_at) AS due FROM tasks WHERE status = 2');
+  const row = await q.get<{ due: number | null }>('SELECT MIN(due_at) AS due FROM tasks WHERE status = ?', [RUNNING]);
   return row?.due ?? null;
 }
 
 /**
- * Marks a task finished if this worker still holds its lease; false means another worker took it
- * over (or finished it) and this worker must not apply anything.
+ * Marks a task finished (succeeded when `failure` is null) if this worker still holds its lease;
+ * false means another worker took it over (or finished it) and this worker must not apply anything.
  */
 export async function finishTask(
   q: Queryable,
   id: number,
   lease: number,
-  status: number,
-  output: string | null,
+  failure: TaskFailure | null,
   now: number,
 ): Promise<boolean> {
   const changed = await q.run(
-    'UPDATE tasks SET status = ?, output = ?, finished_at = ?, lease_until = NULL WHERE id = ? AND status = 2 AND lease_until = ?',
-    [status, output, now, id, lease],
+    'UPDATE tasks SET status = ?, output = ?, finished_at = ?, lease_until = NULL WHERE id = ? AND status = ? AND lease_until = ?',
+    [failure ? TaskStatus.FAILED : TaskStatus.SUCCEEDED, failure && JSON.stringify(failure), now, id, RUNNING, lease],
   );
   return changed === 1;
 }
 
 /** In embedded mode no other process can hold a lease, so leases left by a crash are void. */
 export async function releaseAllLeases(q: Queryable): Promise<number> {
-  return q.run('UPDATE tasks SET lease_until = NULL WHERE status = 2 AND lease_until IS NOT NULL');
+  return q.run('UPDATE tasks SET lease_until = NULL WHERE status = ? AND lease_until IS NOT NULL', [RUNNING]);
 }
 
 export async function purgeFinishedTasks(q: Queryable, finishedBefore: number): Promise<number> {
-  return q.run('DELETE FROM tasks WHERE status <> 2 AND finished_at < ?', [finishedBefore]);
+  return q.run('DELETE FROM tasks WHERE status <> ? AND finished_at < ?', [RUNNING, finishedBefore]);
 }

@@ -9,9 +9,10 @@ interface VpcRow {
   name: string;
   cidr: string;
   created_at: number;
+  attributes: string;
 }
 
-const COLUMNS = 'id, app_id, region, name, cidr, created_at';
+const COLUMNS = 'id, app_id, region, name, cidr, created_at, attributes';
 const toVpc = (r: VpcRow): Vpc => ({
   id: r.id,
   appId: r.app_id,
@@ -19,16 +20,18 @@ const toVpc = (r: VpcRow): Vpc => ({
   name: r.name,
   cidr: r.cidr,
   createdAt: r.created_at,
+  attributes: JSON.parse(r.attributes) as Record<string, unknown>,
 });
 
 export async function insertVpc(q: Queryable, v: Vpc): Promise<void> {
-  await q.run(`INSERT INTO vpcs (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO vpcs (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
     v.id,
     v.appId,
     v.region,
     v.name,
     v.cidr,
     v.createdAt,
+    JSON.stringify(v.attributes),
   ]);
 }
 
@@ -49,23 +52,26 @@ export async function countVpcs(q: Queryable, caller: Caller): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Each list is OR-ed within, the lists AND-ed; an empty list matches nothing. */
 export interface VpcFilter {
-  vpcId?: string;
-  name?: string;
+  vpcIds?: readonly string[];
+  names?: readonly string[];
+  cidrs?: readonly string[];
 }
 
 export async function listVpcs(
   q: Queryable,
   caller: Caller,
   filter: VpcFilter,
-  order: { field: 'createTime' | 'vpcName'; direction: OrderDirection },
+  order: { field: 'createdAt' | 'name'; direction: OrderDirection },
   page: Page,
 ): Promise<{ total: number; items: Vpc[] }> {
   const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
-  if (filter.vpcId !== undefined) where.add('id = ?', filter.vpcId);
-  if (filter.name !== undefined) where.contains('name', filter.name);
+  if (filter.vpcIds) where.anyOf('id', filter.vpcIds);
+  if (filter.names) where.containsAny('name', filter.names);
+  if (filter.cidrs) where.anyOf('cidr', filter.cidrs);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM vpcs${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'vpcName' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
+  const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<VpcRow>(`SELECT ${COLUMNS} FROM vpcs${where.sql}${o.sql}`, [...where.params, ...o.params]);
   return { total: total?.n ?? 0, items: rows.map(toVpc) };
 }

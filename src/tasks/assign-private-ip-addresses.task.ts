@@ -1,8 +1,14 @@
-import type { IpTaskPayload } from '../domain/private-ip.service.ts';
 import { deleteIp, setIpState } from '../store/ip.repo.ts';
-import { releaseEni, type TaskHandler } from './handler.ts';
+import { defineTask, releaseEni } from './task.ts';
 
-export const assignPrivateIpAddressesTask: TaskHandler<IpTaskPayload> = {
+/** Which addresses of which subnet, on which ENI: what the private-IP tasks need. */
+export interface IpTaskPayload {
+  subnetId: string;
+  ips: number[];
+  eniId: string;
+}
+
+export const assignPrivateIpAddressesTask = defineTask<IpTaskPayload>({
   async complete(tx, p) {
     for (const ip of p.ips) await setIpState(tx, p.subnetId, ip, 'ASSIGNED');
     await releaseEni(tx, p.eniId);
@@ -12,4 +18,5 @@ export const assignPrivateIpAddressesTask: TaskHandler<IpTaskPayload> = {
     for (const ip of p.ips) await deleteIp(tx, p.subnetId, ip);
     await releaseEni(tx, p.eniId);
   },
-};
+  resourceId: (p) => p.eniId,
+});

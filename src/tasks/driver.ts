@@ -1,14 +1,7 @@
 import type { Task } from '../domain/model.ts';
 
 /** The data plane's refusal of a task: the task fails, its change is rolled back. */
-export class DataPlaneError extends Error {
-  constructor(
-    readonly errorCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class DataPlaneError extends Error {}
 
 /** Carries a task out in the data plane (programs the host, the switch...). Must be idempotent:
  *  after a crash the same task may be applied again. */
@@ -44,10 +37,10 @@ export class SimulatedDataPlane implements DataPlaneDriver {
     const fault = this.faults.find((f) => f.times > 0 && (f.type === undefined || f.type === task.type));
     if (fault) {
       fault.times--;
-      return Promise.reject(new DataPlaneError(5100, fault.message));
+      return Promise.reject(new DataPlaneError(fault.message));
     }
     if (this.failureRate > 0 && this.random() < this.failureRate) {
-      return Promise.reject(new DataPlaneError(5100, 'simulated data-plane failure (DATA_PLANE_FAILURE_RATE)'));
+      return Promise.reject(new DataPlaneError('simulated data-plane failure (DATA_PLANE_FAILURE_RATE)'));
     }
     return Promise.resolve();
   }

@@ -1,10 +1,8 @@
-import type { IpTaskPayload } from '../domain/private-ip.service.ts';
 import { moveIp, setIpState } from '../store/ip.repo.ts';
-import { releaseEni, type TaskHandler } from './handler.ts';
+import type { IpTaskPayload } from './assign-private-ip-addresses.task.ts';
+import { defineTask, releaseEni } from './task.ts';
 
-type Payload = IpTaskPayload & { newEniId: string };
-
-export const migratePrivateIpAddressTask: TaskHandler<Payload> = {
+export const migratePrivateIpAddressTask = defineTask<IpTaskPayload & { newEniId: string }>({
   async complete(tx, p) {
     for (const ip of p.ips) await moveIp(tx, p.subnetId, ip, p.newEniId);
     await releaseEni(tx, p.eniId);
@@ -16,4 +14,5 @@ export const migratePrivateIpAddressTask: TaskHandler<Payload> = {
     await releaseEni(tx, p.eniId);
     await releaseEni(tx, p.newEniId);
   },
-};
+  resourceId: (p) => p.eniId,
+});

@@ -1,9 +1,9 @@
+import { InstanceStatus } from '../domain/model.ts';
 import { deleteEni, enisOfInstance } from '../store/eni.repo.ts';
 import { deleteInstance, setInstanceStatus } from '../store/instance.repo.ts';
-import { InstanceStatus } from '../domain/model.ts';
-import { releaseEni, type TaskHandler } from './handler.ts';
+import { defineTask, releaseEni } from './task.ts';
 
-export const runInstancesTask: TaskHandler<{ instanceIds: string[] }> = {
+export const runInstancesTask = defineTask<{ instanceIds: string[] }>({
   async complete(tx, p, now) {
     for (const id of p.instanceIds) {
       await setInstanceStatus(tx, id, InstanceStatus.RUNNING);
@@ -20,4 +20,5 @@ export const runInstancesTask: TaskHandler<{ instanceIds: string[] }> = {
       await deleteInstance(tx, id);
     }
   },
-};
+  resourceId: (p) => p.instanceIds[0] ?? '',
+});

@@ -1,8 +1,8 @@
-import type { IpTaskPayload } from '../domain/private-ip.service.ts';
 import { deleteIp, setIpState } from '../store/ip.repo.ts';
-import { releaseEni, type TaskHandler } from './handler.ts';
+import type { IpTaskPayload } from './assign-private-ip-addresses.task.ts';
+import { defineTask, releaseEni } from './task.ts';
 
-export const unassignPrivateIpAddressesTask: TaskHandler<IpTaskPayload> = {
+export const unassignPrivateIpAddressesTask = defineTask<IpTaskPayload>({
   async complete(tx, p) {
     for (const ip of p.ips) await deleteIp(tx, p.subnetId, ip);
     await releaseEni(tx, p.eniId);
@@ -12,4 +12,5 @@ export const unassignPrivateIpAddressesTask: TaskHandler<IpTaskPayload> = {
     for (const ip of p.ips) await setIpState(tx, p.subnetId, ip, 'ASSIGNED');
     await releaseEni(tx, p.eniId);
   },
-};
+  resourceId: (p) => p.eniId,
+});

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
-import type { Task } from '../domain/model.ts';
-import { TaskStatus } from '../domain/model.ts';
+import type { Task, TaskFailure } from '../domain/model.ts';
 import { purgeSignatures } from '../store/account.repo.ts';
 import type { Db } from '../store/db.ts';
 import { claimDueTasks, finishTask, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
 import { DataPlaneError, type DataPlaneDriver } from './driver.ts';
-import { TASK_HANDLERS } from './registry.ts';
+import { taskDef } from './registry.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -111,31 +110,29 @@ export class Worker {
   }
 
   private async execute(task: Task): Promise<void> {
-    const handler = TASK_HANDLERS[task.type as keyof typeof TASK_HANDLERS];
-    let failure: { errorCode: number; errorMsg: string } | null = null;
-    if (!handler) failure = { errorCode: 6000, errorMsg: `no handler for task type ${task.type}` };
+    const def = taskDef(task.type);
+    let failure: TaskFailure | null = null;
+    if (!def) failure = { kind: 'internal', message: `no definition for task type ${task.type}` };
     else if (task.attempts > MAX_ATTEMPTS)
-      failure = { errorCode: 6000, errorMsg: `gave up after ${MAX_ATTEMPTS} attempts` };
+      failure = { kind: 'internal', message: `gave up after ${MAX_ATTEMPTS} attempts` };
     else {
       try {
         await this.o.driver.apply(task);
       } catch (err) {
         failure =
           err instanceof DataPlaneError
-            ? { errorCode: err.errorCode, errorMsg: err.message }
-            : { errorCode: 6000, errorMsg: `data plane error: ${(err as Error).message}` };
+            ? { kind: 'dataPlane', message: err.message }
+            : { kind: 'internal', message: `data plane error: ${(err as Error).message}` };
       }
     }
     try {
       const finished = await this.o.db.tx(async (tx) => {
         const now = this.o.now();
-        const status = failure ? TaskStatus.FAILED : TaskStatus.SUCCEEDED;
-        const output = failure ? JSON.stringify(failure) : null;
         // Lost the lease (we were too slow, another worker took over): change nothing.
-        if (!(await finishTask(tx, task.id, task.leaseUntil!, status, output, now))) return false;
-        const payload = JSON.parse(task.payload) as never;
-        if (handler && !failure) await handler.complete(tx, payload, now);
-        else if (handler) await handler.rollback(tx, payload, now);
+        if (!(await finishTask(tx, task.id, task.leaseUntil!, failure, now))) return false;
+        const payload: unknown = JSON.parse(task.payload);
+        if (def && !failure) await def.complete(tx, payload, now);
+        else if (def) await def.rollback(tx, payload, now);
         return true;
       });
       if (finished) this.o.log.debug({ taskId: task.id, type: task.type, failure }, 'task finished');

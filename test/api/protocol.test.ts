@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import Capi from 'qcloudapi-sdk';
-import { ACTIONS_BY_NAME } from '../../src/actions/registry.ts';
+import { ACTIONS_BY_NAME } from '../../src/api/v2/registry.ts';
 import { MAX_BODY_BYTES, MAX_QUERY_BYTES } from '../../src/api/http.ts';
 import { backends } from '../support/backends.ts';
 import { ACCOUNT_A, startServer, type Answer, type TestServer } from '../support/harness.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTIONS } from '../../src/actions/registry.ts';
+import { ACTIONS } from '../../src/api/v2/registry.ts';
 import { checkDatabase } from '../../src/cli/check.ts';
 import { backends } from '../support/backends.ts';
 import { sdkClient, type Answer, type Client } from '../support/harness.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ACTIONS } from '../../src/actions/registry.ts';
-import type { Field } from '../../src/actions/schema.ts';
+import { ACTIONS } from '../../src/api/v2/registry.ts';
+import type { Field } from '../../src/api/v2/schema.ts';
 import { backends } from '../support/backends.ts';
 import { ACCOUNT_B, startServer, type Answer, type Client, type TestServer } from '../support/harness.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ACTIONS } from '../../src/actions/registry.ts';
+import { ACTIONS } from '../../src/api/v2/registry.ts';
 import { findViolations } from '../../src/cli/check.ts';
 import { DataPlaneError } from '../../src/tasks/driver.ts';
 import { backends } from '../support/backends.ts';
@@ -222,9 +222,7 @@ class Gate {
     server.driver.apply = (task) =>
       new Promise<void>((resolve, reject) => {
         const go = () =>
-          this.decided.get(task.id)
-            ? resolve()
-            : reject(new DataPlaneError(5100, 'model: the sequence failed this task'));
+          this.decided.get(task.id) ? resolve() : reject(new DataPlaneError('model: the sequence failed this task'));
         if (this.decided.has(task.id)) go();
         else this.waiting.set(task.id, go);
       });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { DOC_PATH, renderActionsDoc } from '../../scripts/actions-doc.ts';
-import { ACTIONS } from '../../src/actions/registry.ts';
+import { ACTIONS } from '../../src/api/v2/registry.ts';
 
 describe('docs/actions.md (the coverage list)', () => {
   it('is exactly what `npm run docs` generates from the action declarations', async () => {

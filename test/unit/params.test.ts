@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeForm, printable, toParamMap } from '../../src/api/v2/params.ts';
-import { ApiError } from '../../src/domain/errors.ts';
+import { codeOf, v2CodeDesc } from '../../src/api/v2/errors.ts';
+import { DomainError } from '../../src/domain/errors.ts';
 
 // Form decoding: exactly one decoding pass, `+` as space, and malformed percent-encoding as a
 // 4000 naming the parameter (never a URIError escaping as a 6000).
 
 function rejects(fn: () => unknown, codeDesc: string, mentions: string): void {
   assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ApiError, `not an ApiError: ${String(err)}`);
-    assert.equal(err.code, 4000);
-    assert.equal(err.codeDesc, codeDesc);
+    assert.ok(err instanceof DomainError, `not a DomainError: ${String(err)}`);
+    assert.equal(codeOf(v2CodeDesc(err)), 4000);
+    assert.equal(v2CodeDesc(err), codeDesc);
     assert.ok(err.message.includes(mentions), `message ${JSON.stringify(err.message)} does not name ${mentions}`);
     return true;
   });

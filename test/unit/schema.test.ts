@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bool, id, int, ip, list, object, oneOf, readSchema, str, type Schema } from '../../src/actions/schema.ts';
-import { ApiError } from '../../src/domain/errors.ts';
+import { bool, id, int, ip, list, object, oneOf, readSchema, str, type Schema } from '../../src/api/v2/schema.ts';
+import { codeOf, v2CodeDesc } from '../../src/api/v2/errors.ts';
+import { DomainError } from '../../src/domain/errors.ts';
 
 // The parameter declarations are the only input validation, so every way they can refuse input
 // is pinned here: the codeDesc, and that the message names the parameter as the client spelled it.
@@ -12,9 +13,9 @@ function refuses(schema: Schema, input: Record<string, string>, codeDesc: string
   assert.throws(
     () => readSchema(schema, params(input)),
     (err: unknown) => {
-      assert.ok(err instanceof ApiError, `not an ApiError: ${String(err)}`);
-      assert.equal(err.codeDesc, codeDesc);
-      assert.equal(err.code, 4000);
+      assert.ok(err instanceof DomainError, `not a DomainError: ${String(err)}`);
+      assert.equal(v2CodeDesc(err), codeDesc);
+      assert.equal(codeOf(v2CodeDesc(err)), 4000);
       assert.ok(err.message.includes(names), `message ${JSON.stringify(err.message)} does not name ${names}`);
       return true;
     },
@@ -133,13 +134,13 @@ describe('str', () => {
   });
 
   it('accepts exactly the maximum and refuses one more', () => {
-    const s = { vpcName: str({ max: 60, invalid: 'InvalidVpcName' }).required() };
+    const s = { vpcName: str({ max: 60, invalid: 'invalidVpcName' }).required() };
     assert.equal(readSchema(s, params({ vpcName: 'x'.repeat(60) })).vpcName.length, 60);
     refuses(s, { vpcName: 'x'.repeat(61) }, 'InvalidVpcName', 'vpcName');
   });
 
   it('uses the documented codeDesc for an empty value too', () => {
-    refuses({ vpcName: str({ max: 60, invalid: 'InvalidVpcName' }) }, { vpcName: '' }, 'InvalidVpcName', 'vpcName');
+    refuses({ vpcName: str({ max: 60, invalid: 'invalidVpcName' }) }, { vpcName: '' }, 'InvalidVpcName', 'vpcName');
   });
 
   it('without a documented codeDesc, too long or empty is InvalidParameterValue', () => {
@@ -225,7 +226,7 @@ describe('list of objects', () => {
   const schema = {
     subnetSet: list(
       object({
-        subnetName: str({ max: 60, invalid: 'InvalidSubnetName' }).required(),
+        subnetName: str({ max: 60, invalid: 'invalidSubnetName' }).required(),
         cidrBlock: str({ max: 18 }).required(),
         primary: bool().default(false),
       }),

@@ -1,10 +1,10 @@
-import { ApiError, fail } from '../../domain/errors.ts';
+import { DomainError, fail } from '../../domain/errors.ts';
 import { claimSignature, findKey, type ApiKey } from '../../store/account.repo.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { printable, type Pairs } from './params.ts';
 import { algorithmOf, sign, signatureMatches, sourceString, V2_PATH } from './signature.ts';
 
-// Admission of a v2 request, in the order DECISIONS.md §2 fixes: common parameters (4000), key
+// Admission of a v2 request, in the documented order: common parameters (4000), key
 // (4104), signature (4100), timestamp window and replay (4500).
 
 export interface Admitted {
@@ -26,8 +26,10 @@ const KEY_CACHE_MS = 5_000;
 
 function common(params: ReadonlyMap<string, string>, name: string, pattern?: RegExp): string {
   const value = params.get(name);
-  if (value === undefined || value === '') fail('InvalidParameter', `common parameter ${name} is required`);
-  if (pattern && !pattern.test(value)) fail('InvalidParameter', `common parameter ${name} must be an unsigned integer`);
+  if (value === undefined || value === '')
+    fail('invalidParameter', `common parameter ${name} is required`, { reason: 'missing' });
+  if (pattern && !pattern.test(value))
+    fail('invalidParameter', `common parameter ${name} must be an unsigned integer`, { reason: 'type' });
   return value;
 }
 
@@ -55,8 +57,7 @@ export function authenticator(db: Db, opts: { now: () => number; windowS: number
       const signature = common(params, 'Signature');
 
       const key = await lookup(secretId);
-      if (!key || !key.enabled)
-        fail('AuthFailure.SecretIdNotFound', `SecretId ${printable(secretId)} does not exist or is disabled`);
+      if (!key || !key.enabled) fail('unknownKey', `SecretId ${printable(secretId)} does not exist or is disabled`);
 
       const expected = sign(
         key.secretKey,
@@ -65,7 +66,7 @@ export function authenticator(db: Db, opts: { now: () => number; windowS: number
       );
       if (!signatureMatches(expected, signature)) {
         fail(
-          'AuthFailure.SignatureFailure',
+          'signatureMismatch',
           'the signature does not match; sign METHOD + Host + /v2/index.php + sorted parameters',
         );
       }
@@ -73,15 +74,15 @@ export function authenticator(db: Db, opts: { now: () => number; windowS: number
       const nowS = opts.now() / 1000;
       if (Math.abs(nowS - timestamp) > opts.windowS) {
         fail(
-          'InvalidRequest.ReplayAttack',
+          'expired',
           `Timestamp ${timestamp} is more than ${opts.windowS} s away from server time ${Math.floor(nowS)}`,
         );
       }
       const expiresAt = (timestamp + opts.windowS) * 1000;
       const claim = async (q: Queryable) => {
         if (!(await claimSignature(q, secretId, signature, expiresAt))) {
-          throw new ApiError(
-            'InvalidRequest.ReplayAttack',
+          throw new DomainError(
+            'expired',
             'this request was already accepted once (same signature); send a fresh Nonce and Timestamp',
           );
         }

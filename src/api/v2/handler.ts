@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { ActionDef } from '../../actions/action.ts';
-import { readSchema } from '../../actions/schema.ts';
+import type { ActionDef } from './action.ts';
+import { readSchema } from './schema.ts';
 import type { Deps } from '../../domain/deps.ts';
-import { ApiError, fail } from '../../domain/errors.ts';
+import { DomainError, fail, fieldNamer, messageOf } from '../../domain/errors.ts';
+import { codeOf, v2CodeDesc } from './errors.ts';
 import type { Authenticator } from './authenticate.ts';
 import { decodeForm, printable, toParamMap } from './params.ts';
 import { claimInFirstTransaction, type ClaimingDb } from './replay-claim.ts';
@@ -36,13 +37,13 @@ export function v2Handler(o: {
       action = admitted.action;
       claiming = claimInFirstTransaction(o.deps.db, admitted.claim);
       const def = o.actions.get(admitted.action);
-      if (!def) fail('InvalidAction.NotFound', `Action ${printable(admitted.action)} is not supported`);
+      if (!def) fail('unknownAction', `Action ${printable(admitted.action)} is not supported`);
       const region = o.deps.catalogue.region(admitted.region);
-      if (!region)
-        fail('InvalidParameterValue', `common parameter Region ${printable(admitted.region)} names no region`);
+      if (!region) fail('unknownRegion', `common parameter Region ${printable(admitted.region)} names no region`);
       const input = readSchema(def.params, params);
       const deps = { ...o.deps, db: claiming.db };
-      const out = await def.handle({ deps, caller: { appId: admitted.appId, region: region.name } }, input);
+      const caller = { appId: admitted.appId, region: region.name, requestId: o.deps.ids.uuid() };
+      const out = await def.handle({ deps, caller }, input);
       await claiming.settle();
       return { code: 0, message: '', codeDesc: 'Success', ...out };
     } catch (caught) {
@@ -54,7 +55,11 @@ export function v2Handler(o: {
           () => caught,
           (claimErr: unknown) => claimErr,
         );
-      if (err instanceof ApiError) return { code: err.code, message: err.message, codeDesc: err.codeDesc };
+      if (err instanceof DomainError) {
+        const codeDesc = v2CodeDesc(err);
+        const named = fieldNamer(o.actions.get(action)?.fields ?? {});
+        return { code: codeOf(codeDesc), message: messageOf(err, named), codeDesc };
+      }
       o.log.error({ err, action }, 'internal error');
       return { code: 6000, message: 'internal error; the request may be retried', codeDesc: 'InternalError' };
     }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../domain/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 // Form decoding of a query string or an x-www-form-urlencoded body into ordered (name, value) pairs,
 // decoded exactly once, as the signature needs them.
@@ -26,13 +26,13 @@ function decodeComponent(text: string, paramName: string): string {
     try {
       decoded = decodeURIComponent(spaced);
     } catch {
-      throw new ApiError('InvalidParameter', `parameter ${printable(paramName)} is not valid percent-encoded UTF-8`);
+      throw new DomainError('invalidParameter', `parameter ${printable(paramName)} is not valid percent-encoded UTF-8`);
     }
   }
   // No parameter has a use for NUL, and PostgreSQL text cannot hold one: refused here, it cannot
   // reach a query and come back as an InternalError.
   if (decoded.includes('\u0000')) {
-    throw new ApiError('InvalidParameter', `parameter ${printable(paramName)} contains a NUL character`);
+    throw new DomainError('invalidParameter', `parameter ${printable(paramName)} contains a NUL character`);
   }
   return decoded;
 }
@@ -51,7 +51,8 @@ export function toParamMap(pairs: Pairs): Map<string, string> {
   const map = new Map<string, string>();
   for (const [rawName, value] of pairs) {
     const name = rawName.replaceAll('_', '.');
-    if (map.has(name)) throw new ApiError('InvalidParameter', `parameter ${printable(name)} is given more than once`);
+    if (map.has(name))
+      throw new DomainError('invalidParameter', `parameter ${printable(name)} is given more than once`);
     map.set(name, value);
   }
   return map;

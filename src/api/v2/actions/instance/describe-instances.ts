@@ -1,0 +1,55 @@
+import { describeInstances } from '../../../../domain/instance.service.ts';
+import { formatIp } from '../../../../domain/cidr.ts';
+import { beijingTime } from '../../../../domain/time.ts';
+import { requireZone } from '../../../../domain/lookup.ts';
+import { defineAction, one, paging } from '../../action.ts';
+import { id, int, list, str } from '../../schema.ts';
+
+export default defineAction({
+  name: 'DescribeInstances',
+  summary: 'List instances (CVM subset), filtered by ids, status, zone or name',
+  async: false,
+  params: {
+    instanceIds: list(id().required(), { max: 100 }),
+    status: int({ min: 1, max: 21 }),
+    // A numeric zone id or a zone name, as every zone input.
+    zoneId: str({ max: 64 }),
+    searchWord: str({ max: 60 }),
+    ...paging(100),
+  },
+  async handle({ deps, caller }, p) {
+    const zone = p.zoneId === undefined ? undefined : requireZone(deps, caller, p.zoneId);
+    const page = await describeInstances(deps, caller, {
+      filter: {
+        instanceIds: p.instanceIds.length ? p.instanceIds : undefined,
+        statuses: one(p.status),
+        zoneIds: one(zone?.id),
+        names: one(p.searchWord),
+      },
+      page: p,
+    });
+    const region = deps.catalogue.region(caller.region)!;
+    return {
+      totalCount: page.total,
+      instanceSet: page.items.map(({ instance: i, lanIp }) => ({
+        instanceId: i.id,
+        unInstanceId: i.id,
+        instanceName: i.name,
+        status: i.status,
+        zoneId: i.zoneId,
+        zoneName: deps.catalogue.zoneById(i.zoneId)?.name ?? '',
+        cpu: i.cpu,
+        mem: i.mem,
+        lanIp: lanIp === null ? '' : formatIp(lanIp),
+        wanIpSet: [],
+        // Classic-network instances report 0, as the legacy API did.
+        vpcId: i.vpcId ?? 0,
+        subnetId: i.subnetId ?? 0,
+        isVpcGateway: 0,
+        projectId: 0,
+        createTime: beijingTime(i.createdAt),
+        Region: region.shortName,
+      })),
+    };
+  },
+});

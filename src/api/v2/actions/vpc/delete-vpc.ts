@@ -1,0 +1,14 @@
+import { removeVpc } from '../../../../domain/vpc.service.ts';
+import { defineAction } from '../../action.ts';
+import { id } from '../../schema.ts';
+
+export default defineAction({
+  name: 'DeleteVpc',
+  summary: 'Delete a VPC that holds no instance or ENI (its empty subnets go with it)',
+  async: false,
+  params: { vpcId: id().required() },
+  async handle({ deps, caller }, p) {
+    await removeVpc(deps, caller, p.vpcId);
+    return {};
+  },
+});
