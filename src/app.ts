@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { ACTIONS_BY_NAME } from './api/v2/registry.ts';
+import { v3Handler } from './api/v3/handler.ts';
+import { ACTIONS_V3 } from './api/v3/registry.ts';
 import { createHttpServer } from './api/http.ts';
 import { authenticator } from './api/v2/authenticate.ts';
 import { v2Handler } from './api/v2/handler.ts';
@@ -64,7 +66,13 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
       actions: ACTIONS_BY_NAME,
       log: o.log,
     });
-    const server = createHttpServer({ v2, ready: () => readiness(db) }, o.log);
+    const v3 = v3Handler({
+      deps,
+      actions: new Map(ACTIONS_V3.map((a) => [`${a.product}:${a.name}`, a])),
+      windowS: config.timestampWindowS,
+      log: o.log,
+    });
+    const server = createHttpServer({ v2, v3, requestId: () => ids.uuid(), ready: () => readiness(db) }, o.log);
     if (o.worker !== false) await worker.start();
     return {
       server,

@@ -2,15 +2,23 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import type { Envelope, V2Request } from './v2/handler.ts';
 import { V2_PATH } from './v2/signature.ts';
+import { errorEnvelope, type V3Envelope, type V3Request } from './v3/handler.ts';
 
-// Transport only: routes, methods, size limits, absolute-form request lines. API-level errors are
-// the v2 handler's business and always come back as HTTP 200 with a JSON envelope.
+// Transport only: routes (health, /v2/index.php → v2, anything else → API 3.0), methods, size
+// limits, absolute-form request lines, raw body bytes (TC3 signs them). API-level errors are the
+// front doors' business and come back as HTTP 200 with a JSON envelope; on the 3.0 path transport
+// refusals do too, since every 3.0 SDK turns another status into an error without a code.
 
 export const MAX_QUERY_BYTES = 32 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** A 3.0 JSON body may be larger than a form (10 MB). */
+export const MAX_JSON_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface HttpRoutes {
   v2(req: V2Request): Promise<Envelope>;
+  v3(req: V3Request): Promise<V3Envelope>;
+  /** A fresh RequestId for answers the 3.0 door gives before it runs. */
+  requestId(): string;
   /** Ready to take traffic (database reachable, schema known); the reason when not. */
   ready(): Promise<string | null>;
 }
@@ -25,7 +33,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<string | null> {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -40,7 +48,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -88,7 +96,7 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
       const reason = await routes.ready();
       return send(res, reason ? 503 : 200, reason ? { status: 'unavailable', reason } : { status: 'ready' });
     }
-    if (path !== V2_PATH) return send(res, 404, { error: `no such path; the API lives at ${V2_PATH}` });
+    if (path !== V2_PATH) return v3(req, res, target, host, path);
 
     if (req.method === 'GET') {
       const q = target.indexOf('?');
@@ -100,9 +108,28 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     if (req.method === 'POST') {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === null) return send(res, 413, { error: 'body larger than 1 MB' }, { connection: 'close' });
-      return send(res, 200, await routes.v2({ method: 'POST', host, raw }));
+      return send(res, 200, await routes.v2({ method: 'POST', host, raw: raw.toString('utf8') }));
     }
     return send(res, 405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
+  }
+
+  async function v3(req: http.IncomingMessage, res: http.ServerResponse, target: string, host: string, path: string) {
+    const trace = req.headers['x-tc-traceid'];
+    const headers: http.OutgoingHttpHeaders = typeof trace === 'string' ? { 'x-tc-traceid': trace } : {};
+    // Exactly application/json: the Python SDK and tccli look for an error only then.
+    const reply = (body: V3Envelope, extra: http.OutgoingHttpHeaders = {}) =>
+      send(res, 200, body, { 'content-type': 'application/json', ...headers, ...extra });
+    const tooLarge = (what: string) =>
+      reply(errorEnvelope('RequestSizeLimitExceeded', what, routes.requestId()), { connection: 'close' });
+    const q = target.indexOf('?');
+    const rawQuery = q < 0 ? '' : target.slice(q + 1);
+    if (req.method === 'GET' && Buffer.byteLength(target) > MAX_QUERY_BYTES)
+      return tooLarge('a GET request is limited to 32 KB; use POST');
+    const json = !/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+    const limit = json ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES;
+    const body = req.method === 'POST' ? await readBody(req, limit) : Buffer.alloc(0);
+    if (body === null) return tooLarge(`the body is limited to ${json ? '10 MB' : '1 MB'}`);
+    return reply(await routes.v3({ method: req.method ?? '', host, path, rawQuery, headers: req.headers, body }));
   }
 
   return server;

@@ -62,7 +62,11 @@ export type Reason =
   | 'duplicate'
   | 'reserved'
   | 'combination'
-  | 'notOnEni';
+  | 'notOnEni'
+  // Describe filters
+  | 'unknownFilter'
+  | 'filterNotObject'
+  | 'filterValuesNotList';
 
 export interface ErrorDetail {
   /** The domain field the error is about, as a path: `ips.2.ip`, `sgIds.1`, `cidr`. Front doors

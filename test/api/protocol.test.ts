@@ -112,17 +112,22 @@ for (const backend of backends()) {
         expectSuccess(envelope(res));
       });
 
-      it('an absolute-form line with another path → 404', async () => {
+      it('an absolute-form line with another path is an API 3.0 request', async () => {
         const res = await rawRequest(port, { method: 'GET', target: 'http://vpc.api.qcloud.com/v3/index.php' });
-        assert.equal(res.status, 404);
+        assert.equal(res.status, 200);
+        assert.equal(JSON.parse(res.text).Response.Error.Code, 'AuthFailure.InvalidAuthorization');
       });
     });
 
     describe('transport errors are HTTP errors', () => {
+      // Every other path is API 3.0's (docs/api3.md, "Routing"): a v2-signed request there is
+      // refused in the 3.0 envelope, never run as v2.
       for (const target of ['/', '/v2/', '/v2/index.php/extra', '/V2/INDEX.PHP', '/v2/index.html', '/index.php']) {
-        it(`GET ${target} → 404`, async () => {
+        it(`GET ${target} is not v2`, async () => {
           const res = await rawRequest(port, { method: 'GET', target: `${target}?Action=DescribeVpcEx` });
-          assert.equal(res.status, 404, res.text);
+          assert.equal(res.status, 200, res.text);
+          assert.equal(res.headers['content-type'], 'application/json');
+          assert.equal(JSON.parse(res.text).Response.Error.Code, 'AuthFailure.InvalidAuthorization');
         });
       }
 

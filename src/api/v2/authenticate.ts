@@ -1,5 +1,6 @@
 import { DomainError, fail } from '../../domain/errors.ts';
-import { claimSignature, findKey, type ApiKey } from '../../store/account.repo.ts';
+import { claimSignature } from '../../store/account.repo.ts';
+import { keyLookup } from '../keys.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { printable, type Pairs } from './params.ts';
 import { algorithmOf, sign, signatureMatches, sourceString, V2_PATH } from './signature.ts';
@@ -22,7 +23,6 @@ export interface Authenticator {
 }
 
 const UINT = /^\d{1,19}$/;
-const KEY_CACHE_MS = 5_000;
 
 function common(params: ReadonlyMap<string, string>, name: string, pattern?: RegExp): string {
   const value = params.get(name);
@@ -34,18 +34,7 @@ function common(params: ReadonlyMap<string, string>, name: string, pattern?: Reg
 }
 
 export function authenticator(db: Db, opts: { now: () => number; windowS: number }): Authenticator {
-  // Keys are read on every request; a short cache spares the database without letting a disabled
-  // key live on for long.
-  const keys = new Map<string, { key: ApiKey | undefined; until: number }>();
-  async function lookup(secretId: string): Promise<ApiKey | undefined> {
-    const now = opts.now();
-    const hit = keys.get(secretId);
-    if (hit && hit.until > now) return hit.key;
-    const key = await findKey(db, secretId);
-    if (keys.size > 10_000) keys.clear();
-    keys.set(secretId, { key, until: now + KEY_CACHE_MS });
-    return key;
-  }
+  const lookup = keyLookup(db, opts.now);
 
   return {
     async admit(method, host, pairs, params) {

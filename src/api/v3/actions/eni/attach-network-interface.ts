@@ -1,0 +1,22 @@
+import { attachNetworkInterface } from '../../../../domain/eni.service.ts';
+import { fail } from '../../../../domain/errors.ts';
+import { defineAction } from '../../action.ts';
+import { id, int, str } from '../../schema.ts';
+
+export default defineAction({
+  product: 'vpc',
+  name: 'AttachNetworkInterface',
+  summary: 'Attach a secondary ENI to a running or stopped instance in its VPC and zone',
+  async: true,
+  params: {
+    NetworkInterfaceId: id('eni').required(),
+    InstanceId: id('ins').required(),
+    AttachType: int({ min: 0, max: 1 }).default(0),
+    ClientToken: str({ max: 64 }),
+  },
+  async handle({ deps, caller }, p) {
+    if (p.AttachType === 1) fail('unsupported', 'parameter AttachType: extended attachment (1) is not offered');
+    await attachNetworkInterface(deps, caller, { eniId: p.NetworkInterfaceId, instanceId: p.InstanceId });
+    return {};
+  },
+});

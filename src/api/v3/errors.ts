@@ -1,0 +1,147 @@
+import type { DomainError, ErrorKind, Reason, Resource } from '../../domain/errors.ts';
+
+// How API 3.0 answers each domain error kind: its `Error.Code`, which depends on the product (VPC
+// and CVM name the same condition differently) and on the reason inside a kind (docs/api3.md,
+// "Errors"). The `Record<ErrorKind, …>` makes a new kind fail to compile until 3.0 says how to
+// answer it.
+
+export type Product = 'vpc' | 'cvm';
+
+export interface RenderContext {
+  product: Product;
+  action: string;
+}
+
+type Render = (e: DomainError, ctx: RenderContext) => string;
+
+const VALUE_CODES: Partial<Record<Reason, string>> = {
+  malformed: 'InvalidParameterValue.Malformed',
+  range: 'InvalidParameterValue.Range',
+  tooLong: 'InvalidParameterValue.TooLong',
+  tooMany: 'InvalidParameterValue.LimitExceeded',
+  reserved: 'InvalidParameterValue.Reserved',
+  duplicate: 'InvalidParameterValue.DuplicatePara',
+};
+
+const CVM_MALFORMED: Partial<Record<Resource, string>> = {
+  instance: 'InvalidInstanceId.Malformed',
+  vpc: 'InvalidParameterValue.VpcIdMalformed',
+  subnet: 'InvalidParameterValue.SubnetIdMalformed',
+  securityGroup: 'InvalidSgId.Malformed',
+};
+
+function invalidValue(e: DomainError, ctx: RenderContext): string {
+  const reason = e.detail.reason;
+  if (ctx.product === 'cvm') {
+    if (reason === 'malformed') return CVM_MALFORMED[e.detail.resource ?? 'instance'] ?? 'InvalidParameterValue';
+    if (reason === 'range' && e.detail.field === undefined) return 'InvalidParameterValue.Range';
+    if (reason === 'tooMany') return 'InvalidParameterValue.LimitExceeded';
+    return 'InvalidParameterValue';
+  }
+  // 3.0 VPC lists a duplicated security group as a plain invalid value, an address as DuplicatePara.
+  if (reason === 'duplicate' && e.detail.field?.startsWith('sgIds')) return 'InvalidParameterValue';
+  return (reason && VALUE_CODES[reason]) ?? 'InvalidParameterValue';
+}
+
+function invalidParameter(e: DomainError, ctx: RenderContext): string {
+  switch (e.detail.reason) {
+    case 'missing':
+      return 'MissingParameter';
+    case 'unknownFilter':
+      return ctx.product === 'cvm' ? 'InvalidFilter' : 'InvalidParameter.FilterInvalidKey';
+    case 'filterNotObject':
+      return ctx.product === 'cvm' ? 'InvalidFilter' : 'InvalidParameter.FilterNotDict';
+    case 'filterValuesNotList':
+      return ctx.product === 'cvm' ? 'InvalidFilter' : 'InvalidParameter.FilterValuesNotList';
+    case 'combination':
+      return ctx.product === 'cvm' ? 'InvalidParameterCombination' : 'InvalidParameter.Coexist';
+    default:
+      return 'InvalidParameter';
+  }
+}
+
+const CVM_NOT_FOUND: Partial<Record<Resource, string>> = {
+  vpc: 'InvalidParameterValue.VpcIdNotExist',
+  subnet: 'InvalidParameterValue.SubnetNotExist',
+  zone: 'InvalidZone.MismatchRegion',
+  instance: 'InvalidInstanceId.NotFound',
+  securityGroup: 'InvalidSecurityGroupId.NotFound',
+};
+
+function notFound(e: DomainError, ctx: RenderContext): string {
+  const resource = e.detail.resource;
+  if (ctx.product === 'cvm') return (resource && CVM_NOT_FOUND[resource]) ?? 'ResourceNotFound';
+  if (resource === 'zone') return 'InvalidParameterValue';
+  if (resource === 'instance' && ctx.action === 'DescribeNetworkInterfaceLimit') return 'InvalidInstanceId.NotFound';
+  return 'ResourceNotFound';
+}
+
+/** `RUNNING` → `UnsupportedOperation.InstanceStateRunning` (CVM lifecycle refusals). */
+function cvmInstanceState(state: string | undefined): string {
+  const name = state === 'CREATING' ? 'PENDING' : (state ?? 'PENDING');
+  const camel = name
+    .toLowerCase()
+    .split('_')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+  return `UnsupportedOperation.InstanceState${camel}`;
+}
+
+const byProduct =
+  (vpc: string, cvm: string): Render =>
+  (_e, ctx) =>
+    ctx.product === 'cvm' ? cvm : vpc;
+
+const V3_CODE: Record<ErrorKind, Render> = {
+  invalidParameter,
+  invalidValue,
+  invalidVpcName: (e) => (e.detail.reason === 'tooLong' ? 'InvalidParameterValue.TooLong' : 'InvalidParameterValue'),
+  invalidVpcCidr: (e) =>
+    e.detail.reason === 'malformed' ? 'InvalidParameterValue.Malformed' : 'InvalidParameterValue',
+  invalidSubnetName: (e) => (e.detail.reason === 'tooLong' ? 'InvalidParameterValue.TooLong' : 'InvalidParameterValue'),
+  invalidSubnetCidr: (e) =>
+    e.detail.reason === 'malformed' ? 'InvalidParameterValue.Malformed' : 'InvalidParameterValue.SubnetRange',
+  subnetConflict: () => 'InvalidParameterValue.SubnetConflict',
+  invalidEniName: (e) => (e.detail.reason === 'tooLong' ? 'InvalidParameterValue.TooLong' : 'InvalidParameterValue'),
+  ipNotInSubnet: byProduct('InvalidParameterValue.Range', 'VpcAddrNotInSubNet'),
+  signatureMismatch: () => 'AuthFailure.SignatureFailure',
+  unknownKey: () => 'AuthFailure.SecretIdNotFound',
+  rateLimited: () => 'RequestLimitExceeded',
+  expired: () => 'AuthFailure.SignatureExpire',
+  unknownAction: () => 'InvalidAction',
+  unknownRegion: () => 'UnsupportedRegion',
+  notFound,
+  busy: byProduct('UnsupportedOperation.MutexOperationTaskRunning', 'OperationDenied.InstanceOperationInProgress'),
+  eniIsPrimary: () => 'UnsupportedOperation',
+  eniAlreadyAttached: () => 'UnsupportedOperation.AttachmentAlreadyExists',
+  eniNotAttached: () => 'UnsupportedOperation.AttachmentNotFound',
+  eniAttached: () => 'ResourceInUse',
+  instanceState: (e, ctx) =>
+    ctx.product === 'cvm' ? cvmInstanceState(e.detail.state) : 'UnsupportedOperation.InvalidState',
+  vpcMismatch: () => 'UnsupportedOperation.VpcMismatch',
+  zoneMismatch: byProduct('UnsupportedOperation.ZoneMismatch', 'InvalidParameterValue.SubnetIdZoneIdNotMatch'),
+  subnetMismatch: () => 'UnsupportedOperation.ResourceMismatch',
+  instanceEniLimit: () => 'LimitExceeded',
+  eniIpLimit: () => 'LimitExceeded',
+  ipInUse: byProduct('ResourceInUse', 'VpcIpIsUsed'),
+  subnetFull: byProduct('ResourceInsufficient.Subnet', 'FailedOperation.NoAvailableIpAddressCountInSubnet'),
+  ipIsPrimary: () => 'UnsupportedOperation.PrimaryIp',
+  eniQuota: byProduct('LimitExceeded.NetworkInterfaceLimitExceeded', 'LimitExceeded.InstanceQuota'),
+  vpcQuota: () => 'LimitExceeded',
+  subnetQuota: () => 'LimitExceeded',
+  inUse: () => 'ResourceInUse',
+  unsupported: () => 'UnsupportedOperation',
+  internal: () => 'InternalError',
+};
+
+export function v3Code(err: DomainError, ctx: RenderContext): string {
+  // An address that is not on the ENI is a missing binding in 3.0 (docs/api3.md, "Errors").
+  if (err.kind === 'invalidValue' && err.detail.reason === 'notOnEni') {
+    return ctx.action === 'MigratePrivateIpAddress'
+      ? 'UnauthorizedOperation.AttachmentNotFound'
+      : ctx.action === 'ModifyPrivateIpAddressesAttribute'
+        ? 'ResourceNotFound'
+        : 'UnsupportedOperation.AttachmentNotFound';
+  }
+  return V3_CODE[err.kind](err, ctx);
+}
