@@ -1,8 +1,10 @@
 import autocannon from 'autocannon';
 import { algorithmOf, sign, sourceString, V2_PATH } from '../src/api/v2/signature.ts';
+import { signTc3 } from '../src/api/v3/signature.ts';
 
 // Drives a server with autocannon (keep-alive, fixed connections, bounded duration), every request
-// a freshly signed v2 POST: a new Timestamp/Nonce each time, or the server would answer 4500 replay.
+// a freshly signed v2 POST (a new Timestamp/Nonce each time, or the server would answer 4500 replay)
+// or API 3.0 POST (TC3-HMAC-SHA256 over a JSON body).
 
 export interface Account {
   appId: number;
@@ -15,11 +17,14 @@ export interface Op {
   /** Latencies are kept per label ("attach", "detach", ...; "attach refused" for non-zero codes). */
   label: string;
   params: Record<string, string>;
+  /** Send as API 3.0 (`params` is then the JSON body, the Action goes in X-TC-Action). */
+  api3?: { action: string; service: 'vpc' | 'cvm' };
   /** Sees the parsed answer of a request that got an HTTP 200. */
   done?(answer: Answer): void;
 }
 
-export type Answer = { code: number; codeDesc: string; taskId?: number } & Record<string, unknown>;
+/** A v2 answer; a 3.0 one is read as code 0 / 1 with its Error.Code as codeDesc and its RequestId. */
+export type Answer = { code: number; codeDesc: string; taskId?: number; requestId?: string } & Record<string, unknown>;
 
 export interface LoadOptions {
   port: number;
@@ -64,6 +69,33 @@ export function signedBody(host: string, account: Account, region: string, param
   return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 
+/** The headers and body of a signed API 3.0 POST. */
+export function signed3(
+  host: string,
+  account: Account,
+  region: string,
+  op: Op,
+): { headers: Record<string, string>; body: string } {
+  const body = JSON.stringify(op.params);
+  const headers = signTc3({
+    ...account,
+    host,
+    service: op.api3!.service,
+    action: op.api3!.action,
+    version: '2017-03-12',
+    region,
+    timestampS: Math.floor(Date.now() / 1000),
+    body,
+  });
+  return { headers, body };
+}
+
+function readAnswer(op: Op, body: string): Answer {
+  if (!op.api3) return JSON.parse(body) as Answer;
+  const r = (JSON.parse(body) as { Response: { Error?: { Code: string }; RequestId: string } }).Response;
+  return { code: r.Error ? 1 : 0, codeDesc: r.Error?.Code ?? 'Success', requestId: r.RequestId };
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -79,7 +111,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let lastLabel = '';
 
   const instance = autocannon({
-    url: `http://${host}${V2_PATH}`,
+    url: `http://${host}/`,
     connections: o.connections,
     duration: o.durationS,
     pipelining: 1,
@@ -87,12 +119,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     requests: [
       {
         method: 'POST',
-        path: V2_PATH,
         setupRequest(req, context) {
           const op = o.next();
           context.op = op;
+          if (op.api3) return { ...req, path: '/', ...signed3(host, o.account, o.region, op) };
           return {
             ...req,
+            path: V2_PATH,
             headers: { host, 'content-type': 'application/x-www-form-urlencoded' },
             body: signedBody(host, o.account, o.region, op.params),
           };
@@ -105,7 +138,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             errors[`HTTP ${status}`] = (errors[`HTTP ${status}`] ?? 0) + 1;
             return;
           }
-          const answer = JSON.parse(body) as Answer;
+          const answer = readAnswer(op, body);
           if (answer.code === 0) {
             ok++;
             lastLabel = op.label;

@@ -10,6 +10,8 @@ export interface ScaleRun {
   enis: number;
   seedMs: number;
   cycle: CycleResult;
+  /** The same cycle over API 3.0 (TC3: four HMACs and a SHA-256 per request, JSON). */
+  cycle3: CycleResult;
   byInstance: Measured;
   byVpc: Measured;
   /** By instance on one connection: the query's own latency, no queue ahead of it. */
@@ -78,6 +80,10 @@ export function table(r: Report): string {
     row(head, 'attach+detach, completed ops', c.completed.perS, undefined, c.completed);
     row(head, '↳ AttachNetworkInterface requests', perS(c.attach.count), c.attach);
     row(head, '↳ DetachNetworkInterface requests', perS(c.detach.count), c.detach);
+    const c3 = run.cycle3;
+    row(head, 'attach+detach over API 3.0, completed ops', c3.completed.perS, undefined, c3.completed);
+    row(head, '↳ AttachNetworkInterface 3.0 requests', c3.attach.count / c3.load.durationS, c3.attach);
+    row(head, '↳ DetachNetworkInterface 3.0 requests', c3.detach.count / c3.load.durationS, c3.detach);
     row(head, 'DescribeNetworkInterfaces by instanceId', run.byInstance.perS, run.byInstance, run.byInstance);
     row(head, 'DescribeNetworkInterfaces by vpcId', run.byVpc.perS, run.byVpc, run.byVpc);
     row(head, '↳ by instanceId, 1 connection', run.byInstanceAlone.perS, run.byInstanceAlone, run.byInstanceAlone);
@@ -120,6 +126,12 @@ export function checkTargets(r: Omit<Report, 'targets'>): TargetCheck[] {
     target: 'completed attach+detach ops/s ≥ 15% of baseline rps',
     measured: `${(share * 100).toFixed(1)}% at ${int(small.enis)} ENIs`,
     met: share >= 0.15,
+  });
+  const cost = small.cycle3.completed.cpuUsPerOp / small.cycle.completed.cpuUsPerOp;
+  out.push({
+    target: 'API 3.0 attach/detach: server CPU per completed op (3.0 ÷ v2, same run; for information)',
+    measured: `${cost.toFixed(2)} × (${int(small.cycle3.completed.cpuUsPerOp)} vs ${int(small.cycle.completed.cpuUsPerOp)} µs)`,
+    met: null,
   });
   const p99 = small.cycle.attach.p99;
   out.push({

@@ -76,51 +76,82 @@ export async function baseline(t: Target, warmupS: number, durationS: number): P
  * go to `sink`. (ENIs whose request is in flight when a run ends drop out of the pool.)
  */
 class Cycle {
-  sink: number[] = [];
+  /** Task ids (v2) or RequestIds (API 3.0) of the accepted calls, in the order they were answered. */
+  sink: Array<number | string> = [];
   private readonly queue: Array<{ eniId: string; instanceId: string; attached: boolean }>;
 
-  constructor(private readonly fleet: Fleet) {
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly api: Api,
+  ) {
     this.queue = fleet.pool.map((p) => ({ ...p, attached: false }));
   }
 
   next = (): Op => {
     const eni = this.queue.shift();
     if (!eni) throw new Error('the ENI pool ran dry: use fewer connections or a larger pool');
+    const action = eni.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface';
+    const refusal = REFUSALS[this.api];
     return {
       label: eni.attached ? 'detach' : 'attach',
-      params: {
-        Action: eni.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface',
-        vpcId: this.fleet.vpcId,
-        networkInterfaceId: eni.eniId,
-        instanceId: eni.instanceId,
-      },
+      ...(this.api === 'v2'
+        ? {
+            params: {
+              Action: action,
+              vpcId: this.fleet.vpcId,
+              networkInterfaceId: eni.eniId,
+              instanceId: eni.instanceId,
+            },
+          }
+        : {
+            params: { NetworkInterfaceId: eni.eniId, InstanceId: eni.instanceId },
+            api3: { action, service: 'vpc' as const },
+          }),
       done: (answer) => {
         if (answer.code === 0) {
           eni.attached = !eni.attached;
-          this.sink.push(answer.taskId!);
-        } else if (answer.codeDesc === 'InvalidNetworkInterface.AlreadyAssociated') eni.attached = true;
-        else if (answer.codeDesc === 'InvalidNetworkInterface.NotAttached') eni.attached = false;
+          this.sink.push(this.api === 'v2' ? answer.taskId! : answer.requestId!);
+        } else if (answer.codeDesc === refusal.attached) eni.attached = true;
+        else if (answer.codeDesc === refusal.detached) eni.attached = false;
         this.queue.push(eni);
       },
     };
   };
 }
 
-const newest = (ids: number[]) => ids.reduce((a, b) => (a > b ? a : b), 0);
+export type Api = 'v2' | 'v3';
 
-async function taskStatus(t: Target, taskId: number): Promise<number> {
-  const answer = await call(t.port, t.account, REGION, { Action: 'DescribeVpcTaskResult', taskId: String(taskId) });
-  if (answer.code !== 0) throw new Error(`DescribeVpcTaskResult ${taskId}: ${answer.codeDesc}`);
-  return (answer.data as { status: number }).status;
+/** What each protocol answers for an ENI that is already attached, or not attached. */
+const REFUSALS: Record<Api, { attached: string; detached: string }> = {
+  v2: { attached: 'InvalidNetworkInterface.AlreadyAssociated', detached: 'InvalidNetworkInterface.NotAttached' },
+  v3: { attached: 'UnsupportedOperation.AttachmentAlreadyExists', detached: 'UnsupportedOperation.AttachmentNotFound' },
+};
+
+/** The busy answer of each protocol: the worker falling behind, not a broken run. */
+export const BUSY = new Set(['ActionLocked', 'UnsupportedOperation.MutexOperationTaskRunning']);
+
+/** The task that finishes last: tasks are claimed in (due time, id) order, so the last accepted. */
+const last = (ids: Array<number | string>) => ids[ids.length - 1]!;
+
+async function taskRunning(t: Target, key: number | string): Promise<boolean> {
+  if (typeof key === 'string') {
+    const db = await openDb(t.databaseUrl);
+    try {
+      return (await findTask(db, t.account.appId, key))?.state === 'RUNNING';
+    } finally {
+      await db.close();
+    }
+  }
+  const answer = await call(t.port, t.account, REGION, { Action: 'DescribeVpcTaskResult', taskId: String(key) });
+  if (answer.code !== 0) throw new Error(`DescribeVpcTaskResult ${key}: ${answer.codeDesc}`);
+  return (answer.data as { status: number }).status === 2;
 }
 
-/** Polls until the task is no longer running (2); returns its status. */
-async function settled(t: Target, taskId: number, timeoutMs = 60_000): Promise<number> {
+/** Polls until the task is no longer running. */
+async function settled(t: Target, key: number | string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await taskStatus(t, taskId);
-    if (status !== 2) return status;
-    if (Date.now() > until) throw new Error(`task ${taskId} still running after ${timeoutMs} ms`);
+  while (await taskRunning(t, key)) {
+    if (Date.now() > until) throw new Error(`task ${key} still running after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }
 }
@@ -129,7 +160,7 @@ async function settled(t: Target, taskId: number, timeoutMs = 60_000): Promise<n
  * Reads every accepted task back through the store (the server's own repository function): tens of
  * thousands of DescribeVpcTaskResult calls would say the same, slower, and fill the CPU profile.
  */
-async function verify(t: Target, taskIds: number[]): Promise<{ succeeded: number; failed: number }> {
+async function verify(t: Target, taskIds: Array<number | string>): Promise<{ succeeded: number; failed: number }> {
   const db = await openDb(t.databaseUrl);
   let succeeded = 0;
   let failed = 0;
@@ -145,18 +176,24 @@ async function verify(t: Target, taskIds: number[]): Promise<{ succeeded: number
   return { succeeded, failed };
 }
 
-export async function attachDetach(t: Target, fleet: Fleet, warmupS: number, durationS: number): Promise<CycleResult> {
-  const cycle = new Cycle(fleet);
+export async function attachDetach(
+  t: Target,
+  fleet: Fleet,
+  warmupS: number,
+  durationS: number,
+  api: Api = 'v2',
+): Promise<CycleResult> {
+  const cycle = new Cycle(fleet, api);
   if (warmupS > 0) {
     await runLoad({ ...t, region: REGION, durationS: warmupS, next: cycle.next });
-    if (cycle.sink.length) await settled(t, newest(cycle.sink));
+    if (cycle.sink.length) await settled(t, last(cycle.sink));
   }
-  const accepted: number[] = (cycle.sink = []);
+  const accepted: Array<number | string> = (cycle.sink = []);
   const cpu = t.cpuMs();
   const load = await runLoad({ ...t, region: REGION, durationS, next: cycle.next });
   const ended = Date.now();
   // Tasks are claimed in (due time, id) order: the last accepted is the last to finish.
-  if (accepted.length) await settled(t, newest(accepted));
+  if (accepted.length) await settled(t, last(accepted));
   const drainMs = Date.now() - ended;
   const cpuMs = t.cpuMs() - cpu;
 

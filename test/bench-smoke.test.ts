@@ -21,12 +21,15 @@ it('npm run bench -- --smoke completes cleanly and writes its report', { timeout
   assert.equal(result.status, 0, `bench --smoke failed:\n${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /\| baseline: node:http, fixed v2 answer \|/);
   assert.match(result.stdout, /\| sqlite \| 100 \| attach\+detach, completed ops \|/);
+  assert.match(result.stdout, /\| sqlite \| 100 \| attach\+detach over API 3\.0, completed ops \|/);
 
   const report = JSON.parse(fs.readFileSync(path.join(ROOT, '.bench/smoke-results.json'), 'utf8'));
   assert.equal(report.runs.length, pg ? 2 : 1);
   for (const run of report.runs) {
     assert.ok(run.cycle.tasks.accepted > 0, `${run.backend}: no attach/detach was accepted`);
     assert.equal(run.cycle.tasks.succeeded, run.cycle.tasks.accepted);
+    assert.ok(run.cycle3.tasks.accepted > 0, `${run.backend}: no 3.0 attach/detach was accepted`);
+    assert.equal(run.cycle3.tasks.succeeded, run.cycle3.tasks.accepted);
     assert.ok(run.byInstance.perS > 0 && run.byVpc.perS > 0 && run.byInstanceAlone.perS > 0);
     assert.ok(run.peakRssMb > 0);
   }

@@ -8,9 +8,11 @@ const USAGE = `usage: vpc-eni <command>
   serve                          run the server (npm start)
   migrate                        apply database migrations and exit
   call <Action> [name=value ...] send a signed v2 request and print the answer
-       [--get <field.path>]      print only this field of the answer
+       [--api 3] [{json}]        API 3.0 instead (TC3; product by Action): name=value with
+                                 dotted paths (Filters.0.Name=vpc-id) or one JSON object
+       [--get <field.path>]      print only this field of the answer (exit 1 if absent)
        [--wait]                  for an async action, wait until its task has finished
-       [--region <region>]       Region parameter (default ap-guangzhou, or VPC_ENI_REGION)
+       [--region <region>]       region (default ap-guangzhou, or VPC_ENI_REGION)
   check [--drained] [--json]     read DATABASE_URL and report broken invariants (exit 1 if any)
        [--stuck-after-ms N]      report tasks still running N ms after due (default 300000)
 

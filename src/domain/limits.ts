@@ -1,4 +1,4 @@
-// Per-instance ENI and per-ENI private-IP limits by CPU and memory (DECISIONS.md §6). Both figures
+// Per-instance ENI and per-ENI private-IP limits by CPU and memory, as Tencent documents them. Both figures
 // include the primary ENI / primary IP. Core counts between rows (3, 5-7) take the row below.
 
 export interface InstanceLimits {

@@ -43,7 +43,7 @@ export interface SecurityGroup {
   updatedAt: number;
 }
 
-/** Instance states, stored as the legacy CVM status numbers (docs/contract.md, "Instances"). */
+/** Instance states, stored as the legacy CVM status numbers (v2 shows them as they are; API 3.0 renders their names). */
 export const InstanceStatus = {
   LAUNCH_FAILED: 1,
   RUNNING: 2,

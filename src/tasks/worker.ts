@@ -19,7 +19,7 @@ const BATCH = 64;
 /** A task whose completion kept failing (not the data plane: our own storage) is rolled back. */
 const MAX_ATTEMPTS = 5;
 const HOUSEKEEPING_MS = 60_000;
-/** Finished tasks stay queryable this long (DECISIONS.md §5 promises at least 24 hours). */
+/** Finished tasks stay queryable this long (the contract promises at least 24 hours; docs/decisions.md, "Tasks"). */
 const TASK_RETENTION_MS = 7 * 24 * 3600_000;
 
 /**

@@ -1,7 +1,8 @@
 import type { DomainError, ErrorKind, Resource } from '../../domain/errors.ts';
 
 // How v2 answers each domain error kind: its `codeDesc`, and the numeric `code` class of that
-// codeDesc (docs/contract.md, "v2 errors"). The `Record<ErrorKind, …>` is what makes a new kind fail to
+// codeDesc, as the legacy v2 documents class them (4000 input, 41xx-45xx admission, 5000 not found,
+// 5100 rules and states, 6000 internal, 6100 unknown Action). The `Record<ErrorKind, …>` is what makes a new kind fail to
 // compile until v2 says how to answer it.
 
 const CODES = {

@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../../store/db.ts';
 
-// A signed request's signature is recorded as used (the replay check, DECISIONS.md §2) in the
+// A signed request's signature is recorded as used (the replay check: docs/decisions.md, "Replay key") in the
 // first transaction the request commits anyway: a signed AttachNetworkInterface is then one
 // transaction, not two. A request that commits none (a read, or one refused before or during its
 // transaction) records it on its own at the end — before its answer goes out, so a replay still
