@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ACTIONS } from '../../src/api/v2/registry.ts';
 import { checkDatabase } from '../../src/cli/check.ts';
+import { openDb } from '../../src/store/db.ts';
+import { findTask } from '../../src/store/task.repo.ts';
 import { backends } from '../support/backends.ts';
-import { sdkClient, type Answer, type Client } from '../support/harness.ts';
+import { ACCOUNT_A, sdkClient, type Answer, type Client } from '../support/harness.ts';
+import { sdk3Client, type Client3 } from '../support/sdk3.ts';
 import { spawnServer, type ServerProcess } from '../support/process.ts';
 
 // Crash test (issue 6): real `vpc-eni serve` processes under concurrent load, killed with SIGKILL
-// at seeded random moments and restarted on the same database. Afterwards:
+// at seeded random moments and restarted on the same database. Attach and detach go through API
+// 3.0 (tencentcloud-sdk-nodejs) half the time, so both doors race over one state. Afterwards:
 //  - every request answered with code 0 kept its promise: its task exists and has a final status,
 //    and the final state is what the succeeded tasks, applied in order, make it (a CreateSubnet
 //    answered 0 is there);
@@ -40,6 +44,8 @@ function prng(seed: number): (n: number) => number {
 /** What the load did: each accepted task with what it was meant to change, and what is unsure. */
 interface Accepted {
   taskId: number;
+  /** Accepted through API 3.0: its RequestId (the task number is looked up after the drain). */
+  requestId?: string;
   action: string;
   eniId?: string;
   instanceIds?: string[];
@@ -64,15 +70,18 @@ class Ledger {
 class Service {
   server: ServerProcess | null = null;
   client: Client | null = null;
+  client3: Client3 | null = null;
   private waiters: Array<() => void> = [];
   up(server: ServerProcess): void {
     this.server = server;
     this.client = sdkClient(server.host);
+    this.client3 = sdk3Client(server.port);
     for (const w of this.waiters.splice(0)) w();
   }
   down(): void {
     this.server = null;
     this.client = null;
+    this.client3 = null;
   }
   async current(): Promise<Client> {
     while (!this.client) await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -165,7 +174,8 @@ for (const backend of backends()) {
         let stop = false;
         let subnetN = 0;
         const pickOf = <T>(list: readonly T[]): T => list[rand(list.length)]!;
-        const operation = (): { action: string; params: Record<string, unknown>; touches: string[] } => {
+        type Operation = { action: string; params: Record<string, unknown>; touches: string[]; api3?: boolean };
+        const operation = (): Operation => {
           const eniId = pickOf(enis);
           const ins = pickOf(instances);
           const roll = rand(100);
@@ -229,12 +239,31 @@ for (const backend of backends()) {
           while (!stop) {
             const op = operation();
             const client = await service.current();
+            const client3 = service.client3!;
+            // Attach and detach: through API 3.0 half the time (it names no VPC).
+            const api3 =
+              (op.action === 'AttachNetworkInterface' || op.action === 'DetachNetworkInterface') && rand(2) === 0;
             let r: Answer;
             try {
-              r = await withTimeout(
-                client.call(op.action, { ...op.params, Nonce: Math.floor(Math.random() * 2 ** 40) }),
-                op.action,
-              );
+              if (api3) {
+                const p = op.params as Record<string, string>;
+                const r3 = await withTimeout(
+                  client3.call('vpc', op.action, {
+                    NetworkInterfaceId: p.networkInterfaceId,
+                    InstanceId: p.instanceId,
+                  }),
+                  op.action,
+                );
+                const code = 'Error' in r3 ? r3.Error.Code : 'Success';
+                assert.notEqual(code, 'InternalError', `${op.action} over 3.0: ${JSON.stringify(r3)}`);
+                // In v2's terms for the ledger: accepted (code 0, the RequestId standing for the task) or refused.
+                r = { code: 'Error' in r3 ? 5100 : 0, codeDesc: `3.0 ${code}`, message: '', requestId: r3.RequestId };
+              } else {
+                r = await withTimeout(
+                  client.call(op.action, { ...op.params, Nonce: Math.floor(Math.random() * 2 ** 40) }),
+                  op.action,
+                );
+              }
             } catch (e) {
               if (/a hang/.test((e as Error).message)) throw e;
               // Refused connection: never sent. Anything else: the server died under the request,
@@ -255,7 +284,7 @@ for (const backend of backends()) {
               continue;
             }
             const p = op.params as Record<string, any>;
-            const a: Accepted = { taskId: r.taskId, action: op.action };
+            const a: Accepted = { taskId: r.taskId ?? -1, action: op.action, ...(api3 && { requestId: r.requestId }) };
             if (op.action === 'CreateNetworkInterface') {
               a.eniId = r.data.networkInterfaceId;
               enis.push(a.eniId!);
@@ -292,6 +321,17 @@ for (const backend of backends()) {
         // ---- drain: every accepted task ends, then nothing at all is left running ---------------
         const c = await service.current();
         const deadline = Date.now() + LEASE_MS * 6 + 20_000;
+        // Calls accepted through 3.0 know their task by RequestId: find its number, for the order.
+        const db = await openDb(url);
+        try {
+          for (const a of ledger.accepted.filter((x) => x.requestId)) {
+            const task = await findTask(db, ACCOUNT_A.appId, a.requestId!);
+            assert.ok(task, `the task of an accepted 3.0 ${a.action} (${a.requestId}) is lost`);
+            a.taskId = task.id;
+          }
+        } finally {
+          await db.close();
+        }
         const statuses = await finalStatuses(
           c,
           ledger.accepted.map((a) => a.taskId),

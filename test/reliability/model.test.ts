@@ -3,14 +3,18 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ACTIONS } from '../../src/api/v2/registry.ts';
+import { ACTIONS_V3 } from '../../src/api/v3/registry.ts';
 import { findViolations } from '../../src/cli/check.ts';
 import { DataPlaneError } from '../../src/tasks/driver.ts';
 import { backends } from '../support/backends.ts';
 import { startServer, type Answer, type Client, type TestServer } from '../support/harness.ts';
+import { sdk3Client, type Client3 } from '../support/sdk3.ts';
 import { CODES, Model, type EniRow, type Expectation, type InstanceRow, type Task } from './model.ts';
 
 // Model-based test (issue 6): random sequences of operations — valid and invalid — run against the
-// real server (official client, real HTTP) and against a reference model of the rules (model.ts).
+// real server (official clients, real HTTP) and against a reference model of the rules (model.ts).
+// Attach, detach and delete go through API 3.0 (tencentcloud-sdk-nodejs) half the time, with the
+// model's v2 answer translated to its 3.0 code (docs/api3.md, "Errors"): one state, two doors.
 // After every step the answer's code and codeDesc, and then Describe's view of every ENI and
 // instance, must be what the model says, and `vpc-eni check` must find nothing.
 //
@@ -25,6 +29,7 @@ const RUNS = Number(process.env.VPC_ENI_MODEL_RUNS ?? 20);
 const SEED = Number(process.env.VPC_ENI_MODEL_SEED ?? 424242);
 const MAX_STEPS = Number(process.env.VPC_ENI_MODEL_STEPS ?? 30);
 const has = (action: string) => ACTIONS.some((a) => a.name === action);
+const has3 = (action: string) => ACTIONS_V3.some((a) => a.name === action);
 
 const MISSING = { vpc: 'vpc-00000000', subnet: 'subnet-00000000', eni: 'eni-00000000', ins: 'ins-00000000' };
 const SIZES = [
@@ -39,8 +44,8 @@ type VpcRef = 'own' | 'other' | 'missing';
 type Op =
   | { k: 'run'; subnet: number; classic: boolean; size: number; count: number; ip: number | null; wrongZone: boolean }
   | { k: 'create'; vpc: VpcRef; subnet: number; ips: Array<{ off: number; primary: boolean }>; secondary: number }
-  | { k: 'attach' | 'detach'; vpc: VpcRef; eni: number; ins: number }
-  | { k: 'delete'; vpc: VpcRef; eni: number }
+  | { k: 'attach' | 'detach'; vpc: VpcRef; eni: number; ins: number; api3: boolean }
+  | { k: 'delete'; vpc: VpcRef; eni: number; api3: boolean }
   | { k: 'life'; action: 'StartInstances' | 'StopInstances' | 'TerminateInstances'; ins: number[] }
   | { k: 'migrate'; vpc: VpcRef; eni: number; from: number; to: number }
   | { k: 'assign'; vpc: VpcRef; eni: number; ips: number[]; count: number }
@@ -86,9 +91,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   {
     weight: 6,
-    arbitrary: fc.record({ k: fc.constantFrom('attach' as const, 'detach' as const), vpc: vpcRef, eni: ref, ins: ref }),
+    arbitrary: fc.record({
+      k: fc.constantFrom('attach' as const, 'detach' as const),
+      vpc: vpcRef,
+      eni: ref,
+      ins: ref,
+      api3: fc.boolean(),
+    }),
   },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('delete' as const), vpc: vpcRef, eni: ref }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('delete' as const), vpc: vpcRef, eni: ref, api3: fc.boolean() }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -214,25 +225,48 @@ const ipText = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 
 const ipNum = (t: string) => t.split('.').reduce((a, p) => a * 256 + Number(p), 0);
 const pick = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
 
+/** A task as its caller knows it: the v2 task number, or the 3.0 RequestId. */
+type TaskKey = number | string;
+
 /** Holds every task in the data plane until the sequence releases it, as a success or a failure. */
 class Gate {
-  private readonly decided = new Map<number, boolean>();
-  private readonly waiting = new Map<number, () => void>();
+  private readonly decided = new Map<TaskKey, boolean>();
+  private readonly waiting = new Map<TaskKey, () => void>();
   install(server: TestServer): void {
     server.driver.apply = (task) =>
       new Promise<void>((resolve, reject) => {
-        const go = () =>
-          this.decided.get(task.id) ? resolve() : reject(new DataPlaneError('model: the sequence failed this task'));
-        if (this.decided.has(task.id)) go();
-        else this.waiting.set(task.id, go);
+        const key = [task.id, task.requestId].find((k) => k !== null && this.decided.has(k));
+        const go = (k: TaskKey) =>
+          this.decided.get(k) ? resolve() : reject(new DataPlaneError('model: the sequence failed this task'));
+        if (key !== undefined && key !== null) return go(key);
+        this.waiting.set(task.id, () => go(task.id));
+        if (task.requestId) this.waiting.set(task.requestId, () => go(task.requestId!));
       });
   }
-  open(taskId: number, ok: boolean): void {
-    this.decided.set(taskId, ok);
-    this.waiting.get(taskId)?.();
-    this.waiting.delete(taskId);
+  open(key: TaskKey, ok: boolean): void {
+    this.decided.set(key, ok);
+    this.waiting.get(key)?.();
+    this.waiting.delete(key);
   }
 }
+
+/** The 3.0 code of a v2 refusal of an ENI action (docs/api3.md, "Errors"). */
+const V3_CODE: Record<string, string> = {
+  InvalidParameter: 'InvalidParameter',
+  InvalidParameterValue: 'InvalidParameterValue',
+  'InvalidNetworkInterface.NotFound': 'ResourceNotFound',
+  'InvalidInstance.NotFound': 'ResourceNotFound',
+  ActionLocked: 'UnsupportedOperation.MutexOperationTaskRunning',
+  'InvalidNetworkInterface.IsPrimary': 'UnsupportedOperation',
+  'InvalidNetworkInterface.AlreadyAssociated': 'UnsupportedOperation.AttachmentAlreadyExists',
+  'InvalidNetworkInterface.NotAttached': 'UnsupportedOperation.AttachmentNotFound',
+  'InvalidNetworkInterface.CanNotDelete': 'ResourceInUse',
+  'UnsupportedOperation.InvalidState': 'UnsupportedOperation.InvalidState',
+  'UnsupportedOperation.VpcMismatch': 'UnsupportedOperation.VpcMismatch',
+  'UnsupportedOperation.ZoneMismatch': 'UnsupportedOperation.ZoneMismatch',
+  LimitExceeded: 'LimitExceeded',
+  PrivateIpAddressLimitExceeded: 'LimitExceeded',
+};
 
 /** The official client with a fresh Nonce on every call: the SDK's own 65,536 values would make
  *  two identical polls in one second a replay. */
@@ -245,6 +279,7 @@ for (const backend of backends()) {
   describe(`model-based sequences [${backend.name}]`, () => {
     let server: TestServer;
     let call: (action: string, params?: Record<string, unknown>) => Promise<Answer>;
+    let v3: Client3;
     const gate = new Gate();
     const stats = { sequences: 0, steps: 0, accepted: 0, refused: new Map<string, number>() };
 
@@ -252,6 +287,7 @@ for (const backend of backends()) {
       server = await startServer(backend, { VPC_ENI_QUOTA_VPCS: '100000', TASK_LEASE_MS: '600000' });
       gate.install(server);
       call = uniqueNonces(server.client());
+      v3 = sdk3Client(server.port);
     });
     after(async () => {
       console.log(
@@ -261,7 +297,12 @@ for (const backend of backends()) {
     });
 
     /** Waits for a task the gate has released, and checks how it ended. */
-    async function finished(taskId: number, ok: boolean): Promise<void> {
+    async function finished(taskId: TaskKey, ok: boolean): Promise<void> {
+      if (typeof taskId === 'string') {
+        const r = await v3.waitTask(taskId);
+        assert.equal(r.Status, ok ? 'SUCCESS' : 'FAILED', `task ${taskId}: ${JSON.stringify(r)}`);
+        return;
+      }
       for (let i = 0; i < 1000; i++) {
         const r = await call('DescribeVpcTaskResult', { taskId });
         assert.equal(r.code, 0, JSON.stringify(r));
@@ -277,7 +318,7 @@ for (const backend of backends()) {
     async function sequence(ops: Op[]): Promise<void> {
       stats.sequences++;
       const model = new Model();
-      const inflight: Array<{ taskId: number; task: Task }> = [];
+      const inflight: Array<{ taskId: TaskKey; task: Task }> = [];
       const world: World = { vpcs: [], subnets: [], enis: [], instances: [] };
 
       const settle = async (fails: boolean[]) => {
@@ -311,6 +352,20 @@ for (const backend of backends()) {
         assert.equal(typeof r.taskId, 'number', JSON.stringify(r));
         inflight.push({ taskId: r.taskId, task: expect.accept(r) });
         return r;
+      };
+
+      /** The same through API 3.0: the model's v2 expectation, translated to its 3.0 code. */
+      const step3 = async (label: string, action: string, params: Record<string, unknown>, expect: Expectation) => {
+        stats.steps++;
+        const r = await v3.call('vpc', action, params);
+        const got = 'Error' in r ? r.Error.Code : 'Success';
+        const want = 'error' in expect ? (V3_CODE[expect.error] ?? `(no 3.0 code for ${expect.error})`) : 'Success';
+        assert.equal(got, want, `${label}: 3.0 ${action} ${JSON.stringify(params)} → ${JSON.stringify(r)}`);
+        const tally = `3.0 ${action} ${'error' in expect ? expect.error : 'Success'}`;
+        stats.refused.set(tally, (stats.refused.get(tally) ?? 0) + 1);
+        if ('error' in expect || 'Error' in r) return;
+        stats.accepted++;
+        inflight.push({ taskId: r.RequestId, task: expect.accept({ taskId: -1 } as never) });
       };
 
       const compare = async (label: string) => {
@@ -537,7 +592,17 @@ for (const backend of backends()) {
               const instanceId = insRef(op.ins);
               const vpcId = vpcFor(op.vpc, ownVpc(eniId));
               const expect = model.attachNetworkInterface(vpcId, eniId, instanceId);
-              await step(label, 'AttachNetworkInterface', { vpcId, networkInterfaceId: eniId, instanceId }, expect);
+              // 3.0 names no VPC: only the ENI's own VPC (what 3.0 implies) can go either way.
+              if (op.api3 && op.vpc === 'own') {
+                await step3(
+                  label,
+                  'AttachNetworkInterface',
+                  { NetworkInterfaceId: eniId, InstanceId: instanceId },
+                  expect,
+                );
+              } else {
+                await step(label, 'AttachNetworkInterface', { vpcId, networkInterfaceId: eniId, instanceId }, expect);
+              }
               break;
             }
             case 'detach': {
@@ -545,18 +610,27 @@ for (const backend of backends()) {
               const instanceId = op.ins % 3 !== 0 ? (instanceOf(eniId) ?? insRef(op.ins)) : insRef(op.ins);
               const vpcId = vpcFor(op.vpc, ownVpc(eniId));
               const expect = model.detachNetworkInterface(vpcId, eniId, instanceId);
-              await step(label, 'DetachNetworkInterface', { vpcId, networkInterfaceId: eniId, instanceId }, expect);
+              if (op.api3 && op.vpc === 'own') {
+                await step3(
+                  label,
+                  'DetachNetworkInterface',
+                  { NetworkInterfaceId: eniId, InstanceId: instanceId },
+                  expect,
+                );
+              } else {
+                await step(label, 'DetachNetworkInterface', { vpcId, networkInterfaceId: eniId, instanceId }, expect);
+              }
               break;
             }
             case 'delete': {
               const eniId = eniRef(op.eni);
               const vpcId = vpcFor(op.vpc, ownVpc(eniId));
-              await step(
-                label,
-                'DeleteNetworkInterface',
-                { vpcId, networkInterfaceId: eniId },
-                model.deleteNetworkInterface(vpcId, eniId),
-              );
+              const expect = model.deleteNetworkInterface(vpcId, eniId);
+              if (op.api3 && op.vpc === 'own' && has3('DeleteNetworkInterface')) {
+                await step3(label, 'DeleteNetworkInterface', { NetworkInterfaceId: eniId }, expect);
+              } else {
+                await step(label, 'DeleteNetworkInterface', { vpcId, networkInterfaceId: eniId }, expect);
+              }
               break;
             }
             case 'life': {
