@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { algorithmOf, sign, sourceString, V2_PATH } from '../src/api/v2/signature.ts';
+import { commonPairs, V2_PATH, withSignature } from '../src/api/v2/signature.ts';
 import { signTc3 } from '../src/api/v3/signature.ts';
 
 // Drives a server with autocannon (keep-alive, fixed connections, bounded duration), every request
@@ -57,15 +57,13 @@ let nonce = Math.floor(Math.random() * 1e9);
 
 /** A signed x-www-form-urlencoded body for `params` plus the common parameters. */
 export function signedBody(host: string, account: Account, region: string, params: Record<string, string>): string {
-  const pairs: [string, string][] = [
-    ...Object.entries(params),
-    ['Region', region],
-    ['Timestamp', String(Math.floor(Date.now() / 1000))],
-    ['Nonce', String(++nonce)],
-    ['SecretId', account.secretId],
-  ];
-  const signature = sign(account.secretKey, algorithmOf(undefined), sourceString('POST', host, V2_PATH, pairs));
-  pairs.push(['Signature', signature]);
+  // HmacSHA1, the SDK's default, as the baseline's requests were measured with.
+  const common = commonPairs({ secretId: account.secretId, region, nonce: ++nonce, signatureMethod: 'HmacSHA1' });
+  const pairs = withSignature([...Object.entries(params), ...common], {
+    secretKey: account.secretKey,
+    method: 'POST',
+    host,
+  });
   return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { loadConfig } from '../config.ts';
-import { sign, sourceString, V2_PATH } from '../api/v2/signature.ts';
+import { commonPairs, V2_PATH, withSignature } from '../api/v2/signature.ts';
 import { VERSIONS } from '../api/v3/handler.ts';
 import { unflatten } from '../api/v3/params.ts';
 import { ACTIONS_V3 } from '../api/v3/registry.ts';
@@ -77,17 +77,11 @@ export async function request(
   action: string,
   params: Array<[string, string]>,
 ): Promise<Answer> {
-  const pairs: Array<[string, string]> = [
-    ['Action', action],
-    ['Region', region],
-    ['Timestamp', String(Math.floor(Date.now() / 1000))],
-    ['Nonce', String(randomInt(1, 2 ** 47))],
-    ['SecretId', creds.secretId],
-    ['SignatureMethod', 'HmacSHA256'],
-    ...params,
-  ];
-  const signature = sign(creds.secretKey, 'HmacSHA256', sourceString('POST', endpoint.host, V2_PATH, pairs));
-  const body = new URLSearchParams([...pairs, ['Signature', signature]]).toString();
+  const pairs = withSignature(
+    [['Action', action], ...commonPairs({ secretId: creds.secretId, region, nonce: randomInt(1, 2 ** 47) }), ...params],
+    { secretKey: creds.secretKey, method: 'POST', host: endpoint.host },
+  );
+  const body = new URLSearchParams(pairs).toString();
   const res = await fetch(new URL(V2_PATH, endpoint), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

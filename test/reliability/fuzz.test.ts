@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ACTIONS } from '../../src/api/v2/registry.ts';
 import type { Field } from '../../src/api/v2/schema.ts';
-import { algorithmOf, sign, sourceString, V2_PATH } from '../../src/api/v2/signature.ts';
+import { sign, V2_PATH, withSignature } from '../../src/api/v2/signature.ts';
 import { findViolations } from '../../src/cli/check.ts';
 import { ALL_CODE_DESCS, codeOf, type CodeDesc } from '../../src/api/v2/errors.ts';
 import { backends } from '../support/backends.ts';
@@ -93,8 +93,11 @@ function signed(host: string, action: string, params: Pairs, o: Signing = {}): P
   ];
   // A parameter given again replaces the common one (the fuzzer may choose Region itself).
   const merged = dedupeCommon(pairs);
-  const source = sourceString(o.method ?? 'POST', o.signedHost ?? host, V2_PATH, merged);
-  return [...merged, ['Signature', sign(account.secretKey, algorithmOf('HmacSHA256'), source)]];
+  return withSignature(merged, {
+    secretKey: account.secretKey,
+    method: o.method ?? 'POST',
+    host: o.signedHost ?? host,
+  });
 }
 
 function dedupeCommon(pairs: Pairs): Pairs {

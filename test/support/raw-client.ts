@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import http from 'node:http';
-import { algorithmOf, sign, sourceString, V2_PATH } from '../../src/api/v2/signature.ts';
+import { V2_PATH, withSignature } from '../../src/api/v2/signature.ts';
 import { ACCOUNT_A } from './harness.ts';
 
 // A hand-driven v2 client for what the official SDK cannot do: replay a request byte for byte,
@@ -27,11 +27,13 @@ export function commonParams(o: { secretId?: string; region?: string; timestamp?
 
 /** Adds Signature, computed as a client would for `method` on `host`. */
 export function signParams(params: Params, o: { secretKey?: string; method: string; host: string }): Params {
-  const source = sourceString(o.method, o.host, V2_PATH, Object.entries(params));
-  return {
-    ...params,
-    Signature: sign(o.secretKey ?? ACCOUNT_A.secretKey, algorithmOf(params.SignatureMethod), source),
-  };
+  return Object.fromEntries(
+    withSignature(Object.entries(params), {
+      secretKey: o.secretKey ?? ACCOUNT_A.secretKey,
+      method: o.method,
+      host: o.host,
+    }),
+  );
 }
 
 /** application/x-www-form-urlencoded, as browsers and the SDK's request library write it. */

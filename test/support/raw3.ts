@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { sign, sourceString } from '../../src/api/v2/signature.ts';
+import { commonPairs, withSignature } from '../../src/api/v2/signature.ts';
 import { signTc3 } from '../../src/api/v3/signature.ts';
 import { ACCOUNT_A } from './harness.ts';
 import { rawRequest, type RawResponse } from './raw-client.ts';
@@ -56,19 +56,10 @@ export async function tc3(port: number, c: Tc3Call): Promise<RawResponse & { jso
 /** A v1-signed (HmacSHA256) form POST to the 3.0 endpoint. */
 export async function v1(port: number, params: Record<string, string>, o: { secretKey?: string } = {}) {
   const host = `127.0.0.1:${port}`;
-  const all: Record<string, string> = {
-    Version: '2017-03-12',
-    Region: 'ap-guangzhou',
-    Timestamp: String(Math.floor(Date.now() / 1000)),
-    Nonce: String(randomInt(1, 2 ** 31)),
-    SecretId: ACCOUNT_A.secretId,
-    SignatureMethod: 'HmacSHA256',
-    ...params,
-  };
-  all.Signature = sign(
-    o.secretKey ?? ACCOUNT_A.secretKey,
-    'HmacSHA256',
-    sourceString('POST', host, '/', Object.entries(all)),
+  const common = commonPairs({ secretId: ACCOUNT_A.secretId, region: 'ap-guangzhou', nonce: randomInt(1, 2 ** 31) });
+  const merged = Object.entries({ Version: '2017-03-12', ...Object.fromEntries(common), ...params });
+  const all = Object.fromEntries(
+    withSignature(merged, { secretKey: o.secretKey ?? ACCOUNT_A.secretKey, method: 'POST', host, path: '/' }),
   );
   const res = await rawRequest(port, { method: 'POST', target: '/', body: new URLSearchParams(all).toString() });
   return { ...res, json: JSON.parse(res.text), signed: all };

@@ -46,3 +46,35 @@ export function signatureMatches(expected: string, supplied: string): boolean {
   const b = Buffer.from(supplied);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+export type Pairs = Array<[string, string]>;
+
+/**
+ * The common parameters a client adds: Region, a fresh Timestamp, a Nonce, the SecretId and the
+ * signature method. Every v2 client in this repository (CLI, tests, bench) starts from these.
+ */
+export function commonPairs(o: {
+  secretId: string;
+  region: string;
+  nonce: number;
+  timestampS?: number;
+  signatureMethod?: SignatureAlgorithm;
+}): Pairs {
+  return [
+    ['Region', o.region],
+    ['Timestamp', String(o.timestampS ?? Math.floor(Date.now() / 1000))],
+    ['Nonce', String(o.nonce)],
+    ['SecretId', o.secretId],
+    ['SignatureMethod', o.signatureMethod ?? 'HmacSHA256'],
+  ];
+}
+
+/** `pairs` plus the Signature a client computes for `method` on `host` (path /v2/index.php, or `path`). */
+export function withSignature(
+  pairs: Pairs,
+  o: { secretKey: string; method: string; host: string; path?: string },
+): Pairs {
+  const algorithm = algorithmOf(pairs.find(([k]) => k === 'SignatureMethod')?.[1]);
+  const source = sourceString(o.method, o.host, o.path ?? V2_PATH, pairs);
+  return [...pairs, ['Signature', sign(o.secretKey, algorithm, source)]];
+}
