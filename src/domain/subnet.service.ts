@@ -38,6 +38,20 @@ export interface SubnetView {
   totalIps: number;
 }
 
+/** A subnet just created: nothing in it yet. */
+export function newSubnetView(subnet: Subnet): SubnetView {
+  return {
+    subnet,
+    usage: { instances: 0, enis: 0, usedIps: 0 },
+    totalIps: usableRange(parseCidr(subnet.cidr)!).count,
+  };
+}
+
+/** Subnet settings stored and echoed back with no rule attached (the subnet's `attributes`). */
+export function subnetSettings(subnet: Subnet): { broadcast: boolean } {
+  return { broadcast: subnet.attributes.broadcast === true };
+}
+
 export async function describeSubnets(
   deps: Deps,
   caller: Caller,

@@ -12,6 +12,7 @@ import {
 import { formatCidr, isValidSubnetCidr, isValidVpcCidr, overlaps, parseCidr, type Cidr } from './cidr.ts';
 import type { Deps } from './deps.ts';
 import { fail } from './errors.ts';
+import { MAX_IPS_UNATTACHED_ENI } from './limits.ts';
 import { requireVpc, requireZone } from './lookup.ts';
 import type { Caller, OrderDirection, Page, Subnet, Vpc } from './model.ts';
 
@@ -20,7 +21,40 @@ export interface SubnetRequest {
   cidr: string;
   /** Numeric zone id or zone name. */
   zone: string;
+  /** The route table to associate, when the request names one: only the VPC's main table exists. */
+  routeTableId?: string;
   attributes?: Record<string, unknown>;
+}
+
+/** VPC settings that are stored and echoed back with no rule attached (the VPC's `attributes`). */
+export interface VpcSettings {
+  multicast: boolean;
+  /** DNS servers handed out by DHCP; empty when none were given (the front door shows its default). */
+  dnsServers: string[];
+  domainName: string;
+  routeVpcPublish: boolean;
+  routeVpcPublishIpv6: boolean;
+}
+
+const NO_SETTINGS: VpcSettings = {
+  multicast: false,
+  dnsServers: [],
+  domainName: '',
+  routeVpcPublish: false,
+  routeVpcPublishIpv6: false,
+};
+
+/** A VPC's settings, defaults filled in (VPCs made through v2 have none stored). */
+export function vpcSettings(vpc: Vpc): VpcSettings {
+  return { ...NO_SETTINGS, ...(vpc.attributes as Partial<VpcSettings>) };
+}
+
+/**
+ * Every VPC has exactly one route table, its main one, created and deleted with it. Route tables
+ * are not stored: the id is derived from the VPC's.
+ */
+export function mainRouteTableId(vpcId: string): string {
+  return 'rtb-' + vpcId.slice('vpc-'.length);
 }
 
 export interface CreateVpcInput {
@@ -29,7 +63,7 @@ export interface CreateVpcInput {
   subnets: SubnetRequest[];
   /** Masks from /12 in the 10/8 and 172.16/12 ranges (API 3.0); v2 starts at /16. */
   wideMasks?: boolean;
-  attributes?: Record<string, unknown>;
+  settings?: Partial<VpcSettings>;
 }
 
 export async function createVpc(
@@ -67,7 +101,7 @@ export async function createVpc(
       name: input.name,
       cidr: input.cidr,
       createdAt: now,
-      attributes: input.attributes ?? {},
+      attributes: { ...input.settings },
     };
     await insertVpc(tx, vpc);
     for (const s of subnets) await insertSubnet(tx, s);
@@ -102,6 +136,14 @@ export function planSubnets(
       );
     }
     const zone = requireZone(deps, caller, r.zone);
+    if (r.routeTableId !== undefined && r.routeTableId !== mainRouteTableId(vpc.id)) {
+      // Only the main table exists: naming another names a missing resource (of the VPC, as
+      // route tables are not a resource of their own here).
+      fail('notFound', `route table ${r.routeTableId} does not exist in VPC ${vpc.id}`, {
+        field: `subnets.${i}.routeTableId`,
+        resource: 'vpc',
+      });
+    }
     const clash = taken.find((t) => overlaps(t.cidr, cidr));
     if (clash) fail('subnetConflict', `${r.cidr} overlaps ${clash.id}`, { field: `subnets.${i}.cidr` });
     const id = deps.ids.id('subnet');
@@ -138,6 +180,22 @@ export async function describeVpcs(
   const items = [];
   for (const vpc of page.items) items.push({ vpc, counts: await vpcCounts(q, vpc.id) });
   return { total: page.total, items };
+}
+
+/** The quotas that bound the VPC side, as configured for this deployment. */
+export function vpcLimits(deps: Deps): {
+  vpcsPerRegion: number;
+  subnetsPerVpc: number;
+  enisPerVpc: number;
+  ipsPerEni: number;
+} {
+  const q = deps.config.quotas;
+  return {
+    vpcsPerRegion: q.vpcsPerRegion,
+    subnetsPerVpc: q.subnetsPerVpc,
+    enisPerVpc: q.enisPerVpc,
+    ipsPerEni: MAX_IPS_UNATTACHED_ENI,
+  };
 }
 
 /** Deletes an empty VPC; its subnets go with it as long as they hold no instance or ENI. */

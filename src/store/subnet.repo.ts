@@ -1,6 +1,7 @@
 import type { Caller, OrderDirection, Page, Subnet } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
 import { orderAndPage, Where } from './sql.ts';
+import { cidrMatch } from './vpc.repo.ts';
 
 interface SubnetRow {
   id: string;
@@ -67,6 +68,7 @@ export interface SubnetFilter {
   subnetIds?: readonly string[];
   names?: readonly string[];
   zoneIds?: readonly number[];
+  /** `a.b.c.d/n` matches that block; a bare `a.b.c.d` matches any block starting at that address. */
   cidrs?: readonly string[];
 }
 
@@ -82,7 +84,7 @@ export async function listSubnets(
   if (filter.subnetIds) where.anyOf('id', filter.subnetIds);
   if (filter.names) where.containsAny('name', filter.names);
   if (filter.zoneIds) where.anyOf('zone_id', filter.zoneIds);
-  if (filter.cidrs) where.anyOf('cidr', filter.cidrs);
+  if (filter.cidrs) cidrMatch(where, filter.cidrs);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM subnets${where.sql}`, where.params);
   const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<SubnetRow>(`SELECT ${COLUMNS} FROM subnets${where.sql}${o.sql}`, [

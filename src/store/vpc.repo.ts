@@ -56,7 +56,28 @@ export async function countVpcs(q: Queryable, caller: Caller): Promise<number> {
 export interface VpcFilter {
   vpcIds?: readonly string[];
   names?: readonly string[];
+  /** `a.b.c.d/n` matches that block; a bare `a.b.c.d` matches any block starting at that address. */
   cidrs?: readonly string[];
+}
+
+/** The CIDR-or-network-address match of a `cidrs` filter, for the `cidr` column. */
+export function cidrMatch(where: Where, cidrs: readonly string[]): void {
+  if (cidrs.length === 0) {
+    where.add('1 = 0');
+    return;
+  }
+  const clauses: string[] = [];
+  const params: string[] = [];
+  for (const c of cidrs) {
+    if (c.includes('/')) {
+      clauses.push('cidr = ?');
+      params.push(c);
+    } else {
+      clauses.push("cidr LIKE ? ESCAPE '\\'");
+      params.push(c.replace(/[\\%_]/g, (ch) => '\\' + ch) + '/%');
+    }
+  }
+  where.add(`(${clauses.join(' OR ')})`, ...params);
 }
 
 export async function listVpcs(
@@ -69,7 +90,7 @@ export async function listVpcs(
   const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
   if (filter.vpcIds) where.anyOf('id', filter.vpcIds);
   if (filter.names) where.containsAny('name', filter.names);
-  if (filter.cidrs) where.anyOf('cidr', filter.cidrs);
+  if (filter.cidrs) cidrMatch(where, filter.cidrs);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM vpcs${where.sql}`, where.params);
   const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<VpcRow>(`SELECT ${COLUMNS} FROM vpcs${where.sql}${o.sql}`, [...where.params, ...o.params]);

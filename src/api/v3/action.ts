@@ -22,6 +22,9 @@ export interface ActionDef<S extends Schema = Schema> {
   readonly params: S;
   /** 3.0 names of the domain fields an error can be about (`ips.*.ip` → `PrivateIpAddresses.*.PrivateIpAddress`). */
   readonly fields?: Readonly<Record<string, string>>;
+  /** The codes this action can answer beyond COMMON_CODES (docs; the 3.0 fuzz test holds the
+   *  server to them). */
+  readonly codes?: readonly string[];
   /** The fields that go next to RequestId in `Response`. */
   handle(ctx: ActionContext, input: Infer<S>): Promise<Record<string, unknown>>;
 }

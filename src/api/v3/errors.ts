@@ -7,6 +7,24 @@ import type { DomainError, ErrorKind, Reason, Resource } from '../../domain/erro
 
 export type Product = 'vpc' | 'cvm';
 
+/** What any 3.0 request can be answered before or around its action: the door's own checks. */
+export const COMMON_CODES = [
+  'AuthFailure.InvalidAuthorization',
+  'AuthFailure.SecretIdNotFound',
+  'AuthFailure.SignatureFailure',
+  'AuthFailure.SignatureExpire',
+  'NoSuchVersion',
+  'InvalidAction',
+  'UnsupportedRegion',
+  'UnsupportedProtocol',
+  'RequestSizeLimitExceeded',
+  'MissingParameter',
+  'InvalidParameter',
+  'InvalidParameterValue',
+  'InvalidParameterValue.Malformed',
+  'InternalError',
+] as const;
+
 export interface RenderContext {
   product: Product;
   action: string;
@@ -40,6 +58,8 @@ function invalidValue(e: DomainError, ctx: RenderContext): string {
   }
   // 3.0 VPC lists a duplicated security group as a plain invalid value, an address as DuplicatePara.
   if (reason === 'duplicate' && e.detail.field?.startsWith('sgIds')) return 'InvalidParameterValue';
+  // An ENI bound to more security groups than allowed is a quota (a list too long is not).
+  if (reason === 'tooMany' && e.detail.resource === 'securityGroup') return 'LimitExceeded';
   return (reason && VALUE_CODES[reason]) ?? 'InvalidParameterValue';
 }
 

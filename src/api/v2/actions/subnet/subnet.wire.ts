@@ -1,6 +1,7 @@
 import type { Catalogue } from '../../../../domain/regions.ts';
 import type { Subnet } from '../../../../domain/model.ts';
 import { beijingTime } from '../../../../domain/time.ts';
+import { mainRouteTableId } from '../../../../domain/vpc.service.ts';
 import { list, object, str, type Field } from '../../schema.ts';
 
 /** `subnetSet.N.{subnetName,cidrBlock,zoneId}`, shared by CreateVpc and CreateSubnet. */
@@ -15,10 +16,8 @@ export function subnetSetParam(min: number): Field<Array<{ subnetName: string; c
   );
 }
 
-/** The VPC's default route table. Route tables are not modelled; the id is derived from the VPC's. */
-export function defaultRouteTableId(vpcId: string): string {
-  return 'rtb-' + vpcId.slice('vpc-'.length);
-}
+/** The VPC's default route table (the domain derives its id from the VPC's). */
+export const defaultRouteTableId = mainRouteTableId;
 
 export function subnetToWire(s: Subnet, catalogue: Catalogue) {
   return {
