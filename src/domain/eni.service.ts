@@ -2,6 +2,7 @@ import type { Queryable } from '../store/db.ts';
 import {
   countEnisInVpc,
   enisOfInstance,
+  findEni,
   insertEni,
   listEnis,
   macInUse,
@@ -12,8 +13,9 @@ import { findInstance } from '../store/instance.repo.ts';
 import { countIpsOfEni, insertIp, ipsOfEnis } from '../store/ip.repo.ts';
 import { bindSecurityGroups, replaceSecurityGroups, securityGroupsOfEnis } from '../store/sg.repo.ts';
 import { withTask, type Deps } from './deps.ts';
-import { fail } from './errors.ts';
+import { fail, notFound } from './errors.ts';
 import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
+import { addressRanges } from './ip-prefix.ts';
 import { instanceLimits, MAX_IPS_UNATTACHED_ENI } from './limits.ts';
 import {
   requireDistinct,
@@ -145,8 +147,9 @@ export interface CreateEniInput {
 
 /** Checks that need nothing but the request (they answer before any lookup). */
 function checkCreateInput(input: CreateEniInput): void {
+  // Not a repeated value (each flagged address may differ): a rule of the list as a whole.
   if (input.ips.filter((i) => i.primary).length > 1) {
-    fail('invalidValue', 'names more than one primary IP', { field: 'ips', reason: 'duplicate' });
+    fail('invalidValue', 'names more than one primary IP', { field: 'ips' });
   }
   requireDistinct(input.sgIds, 'sgIds', 'security group');
 }
@@ -158,9 +161,9 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
     caller,
     input.instanceId === undefined ? 'CreateNetworkInterface' : 'CreateAndAttachNetworkInterface',
     async (tx, now) => {
-      await requireVpc(tx, caller, input.vpcId, true);
+      const vpc = await requireVpc(tx, caller, input.vpcId, true);
       const subnet = await requireSubnet(tx, caller, input.subnetId, { vpcId: input.vpcId, lock: true });
-      await requireSecurityGroups(tx, caller, input.sgIds);
+      const groups = await requireSecurityGroups(tx, caller, input.sgIds);
       const instance =
         input.instanceId === undefined ? undefined : await requireInstance(tx, caller, input.instanceId, true);
       const eniId = deps.ids.id('eni');
@@ -217,9 +220,18 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
         ? [...listed, ...extra(picked)]
         : [{ ip: picked[0]!, primary: true, description: '' }, ...listed, ...extra(picked.slice(1))];
       const ips: PrivateIp[] = chosen.map((c) => ({ subnetId: subnet.id, eniId, state: 'ASSIGNED', ...c }));
+      const eni: Eni = { ...planned, deviceIndex };
+      // What the ENI will look like, for protocols that answer with the whole object.
+      const view: EniView = {
+        eni,
+        ips,
+        groups,
+        zoneId: subnet.zoneId,
+        vpcName: vpc.name,
+      };
       return {
         payload: instance ? { eniId, instanceId: instance.id } : { eniId },
-        result: { eni: { ...planned, deviceIndex }, ips },
+        result: { eni, ips, view },
         apply: async (taskId) => {
           await insertEni(tx, { ...planned, taskId, deviceIndex });
           for (const ip of ips) await insertIp(tx, ip);
@@ -299,6 +311,11 @@ export interface EniView {
 
 export interface DescribeEnisInput {
   filter: EniFilter;
+  /**
+   * Holds a private IP found by text: one value is the start of the dotted address unless `exact`;
+   * several values are each a whole address. ANDed with `filter`.
+   */
+  addresses?: { values: readonly string[]; exact: boolean };
   order: { field: 'createdAt' | 'name'; direction: OrderDirection };
   page: Page;
   /** Ids that must name ENIs of the caller (within `mustExist.vpcId` when given), else not found. */
@@ -313,7 +330,10 @@ export async function describeNetworkInterfaces(
   const q = deps.db;
   const vpcId = input.mustExist?.vpcId;
   if (vpcId !== undefined) await requireVpc(q, caller, vpcId);
-  const page = await listEnis(q, caller, input.filter, input.order, input.page);
+  const filter: EniFilter = input.addresses
+    ? { ...input.filter, ipRanges: addressRanges(input.addresses.values, input.addresses.exact) }
+    : input.filter;
+  const page = await listEnis(q, caller, filter, input.order, input.page);
   for (const eniId of input.mustExist?.eniIds ?? []) {
     if (!page.items.some((e) => e.id === eniId)) await requireEni(q, caller, eniId, { vpcId });
   }
@@ -346,9 +366,23 @@ export async function viewsOf(
   return items;
 }
 
+/** Security groups one ENI may be bound to. */
+export const MAX_SECURITY_GROUPS_PER_ENI = 5;
+
+function requireGroupRoom(eni: Eni, sgIds: readonly string[]): void {
+  if (sgIds.length > MAX_SECURITY_GROUPS_PER_ENI) {
+    fail(
+      'invalidValue',
+      `ENI ${eni.id} would be bound to ${sgIds.length} security groups; at most ${MAX_SECURITY_GROUPS_PER_ENI} are allowed`,
+      { field: 'sgIds', resource: 'securityGroup', reason: 'tooMany' },
+    );
+  }
+}
+
 /**
  * Renames or re-describes an ENI, or replaces its security groups (in the order given; an empty
  * list unbinds all); synchronous, and like every ENI operation refused while a task holds it.
+ * Primary ENIs may be changed too (their groups are their instance's).
  */
 export async function modifyNetworkInterface(
   deps: Deps,
@@ -357,10 +391,125 @@ export async function modifyNetworkInterface(
 ): Promise<void> {
   if (input.sgIds) requireDistinct(input.sgIds, 'sgIds', 'security group');
   await deps.db.tx(async (tx) => {
-    const eni = await lockEni(tx, caller, input);
+    // Groups before the ENI: the documented order of existence checks, and the one lock order
+    // (groups, then ENIs) of every action that binds groups to existing ENIs.
     if (input.sgIds) await requireSecurityGroups(tx, caller, input.sgIds);
+    const eni = await lockEni(tx, caller, input);
     requireIdle(eni);
+    if (input.sgIds) requireGroupRoom(eni, input.sgIds);
     await updateEni(tx, eni.id, { name: input.name, description: input.description });
     if (input.sgIds) await replaceSecurityGroups(tx, eni.id, input.sgIds);
   });
+}
+
+/**
+ * Row-locks every ENI of `eniIds` (repeats count once), in id order so that two batches never
+ * wait for each other in a circle; the first id, in the order given, that names nothing is not
+ * found. Returns the ENIs in the order given.
+ */
+async function lockEnis(tx: Queryable, caller: Caller, eniIds: readonly string[]): Promise<Eni[]> {
+  const unique = [...new Set(eniIds)];
+  const found = new Map<string, Eni>();
+  for (const id of [...unique].sort()) {
+    const eni = await findEni(tx, caller, id, { lock: true });
+    if (eni) found.set(id, eni);
+  }
+  return unique.map((id) => found.get(id) ?? notFound('eni', `ENI ${id} does not exist`));
+}
+
+/**
+ * Binds more security groups to each ENI, after the ones it has (a group it already has keeps its
+ * place). All or nothing: one missing, busy or primary ENI, or one that would exceed the groups
+ * limit, refuses the whole call.
+ */
+export async function associateSecurityGroups(
+  deps: Deps,
+  caller: Caller,
+  input: { eniIds: readonly string[]; sgIds: readonly string[] },
+): Promise<void> {
+  await deps.db.tx(async (tx) => {
+    const sgIds = [...new Set(input.sgIds)];
+    await requireSecurityGroups(tx, caller, sgIds);
+    const enis = await lockEnis(tx, caller, input.eniIds);
+    const bound = await securityGroupsOfEnis(
+      tx,
+      enis.map((e) => e.id),
+    );
+    const changes: Array<{ eni: Eni; sgIds: string[] }> = [];
+    for (const eni of enis) {
+      requireIdle(eni);
+      // The primary ENI's groups are its instance's, set where the instance is.
+      requireSecondary(eni, "bound to security groups here; change its instance's groups instead");
+      const current = bound.filter((g) => g.eniId === eni.id).map((g) => g.id);
+      const next = [...current, ...sgIds.filter((id) => !current.includes(id))];
+      requireGroupRoom(eni, next);
+      changes.push({ eni, sgIds: next });
+    }
+    for (const c of changes) await replaceSecurityGroups(tx, c.eni.id, c.sgIds);
+  });
+}
+
+/**
+ * Unbinds security groups from each ENI (a group it does not have is no change; an ENI may end
+ * with none). All or nothing, like associateSecurityGroups.
+ */
+export async function disassociateSecurityGroups(
+  deps: Deps,
+  caller: Caller,
+  input: { eniIds: readonly string[]; sgIds: readonly string[] },
+): Promise<void> {
+  await deps.db.tx(async (tx) => {
+    await requireSecurityGroups(tx, caller, [...new Set(input.sgIds)]);
+    const enis = await lockEnis(tx, caller, input.eniIds);
+    const bound = await securityGroupsOfEnis(
+      tx,
+      enis.map((e) => e.id),
+    );
+    for (const eni of enis) requireIdle(eni);
+    for (const eni of enis) {
+      const current = bound.filter((g) => g.eniId === eni.id).map((g) => g.id);
+      const next = current.filter((id) => !input.sgIds.includes(id));
+      if (next.length !== current.length) await replaceSecurityGroups(tx, eni.id, next);
+    }
+  });
+}
+
+/**
+ * Sets the QoS level of each ENI (its addresses follow it). All or nothing on existence. A stored
+ * attribute no task reads or writes, so a task in flight on the ENI does not stop it.
+ */
+export async function setQosLevel(
+  deps: Deps,
+  caller: Caller,
+  input: { eniIds: readonly string[]; qosLevel?: string },
+): Promise<void> {
+  await deps.db.tx(async (tx) => {
+    const enis = await lockEnis(tx, caller, input.eniIds);
+    if (input.qosLevel === undefined) return;
+    for (const eni of enis) await updateEni(tx, eni.id, { qosLevel: input.qosLevel });
+  });
+}
+
+export interface NetworkInterfaceLimit {
+  /** ENIs the instance may hold, primary included (0 when asked about an ENI). */
+  enis: number;
+  /** Private IPs per ENI, primary included. */
+  ipsPerEni: number;
+}
+
+/**
+ * The limits that apply to an instance (its CPU/memory row), or to one ENI: the per-ENI figure of
+ * its instance while attached, else the unattached maximum.
+ */
+export async function networkInterfaceLimit(
+  deps: Deps,
+  caller: Caller,
+  of: { instanceId: string } | { eniId: string },
+): Promise<NetworkInterfaceLimit> {
+  if ('instanceId' in of) {
+    const instance = await requireInstance(deps.db, caller, of.instanceId);
+    return instanceLimits(instance.cpu, instance.mem);
+  }
+  const eni = await requireEni(deps.db, caller, of.eniId);
+  return { enis: 0, ipsPerEni: await ipLimitOf(deps.db, caller, eni) };
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from '../store/db.ts';
 import { findEni, updateEni } from '../store/eni.repo.ts';
 import { findInstance } from '../store/instance.repo.ts';
-import { countIpsOfEni, findIp, insertIp, setIpState } from '../store/ip.repo.ts';
+import { countIpsOfEni, findIp, insertIp, setIpDescription, setIpState } from '../store/ip.repo.ts';
 import { findSubnet } from '../store/subnet.repo.ts';
 import type { IpTaskPayload } from '../tasks/assign-private-ip-addresses.task.ts';
 import { parseIp } from './cidr.ts';
@@ -14,9 +14,10 @@ import type { Caller, Eni, Instance, PrivateIp, Subnet } from './model.ts';
 
 // Secondary private IPs: assign, unassign, and move one between two ENIs of a subnet. Each is a
 // task; its addresses sit in a transitional state (ASSIGNING, UNASSIGNING, MIGRATING) and its ENIs
-// are held (busy) until the worker completes or rolls it back. Checks follow docs/decisions.md:
-// VPC (where named), ENI(s), busy, the attached instance's status, the per-ENI limit, then the IP
-// rules. Row locks follow the store's one order: subnet, ENIs by id, instances by id.
+// are held (busy) until the worker completes or rolls it back; changing descriptions is synchronous.
+// Checks follow docs/decisions.md: VPC (where named), ENI(s), busy, the attached instance's status,
+// the per-ENI limit, then the IP rules. Row locks follow the store's one order: subnet, ENIs by id,
+// instances by id.
 
 export async function assignPrivateIpAddresses(
   deps: Deps,
@@ -68,7 +69,8 @@ export async function assignPrivateIpAddresses(
     const payload: IpTaskPayload = { subnetId: subnet.id, ips: rows.map((r) => r.ip), eniId: eni.id };
     return {
       payload,
-      result: { ips: rows },
+      // The new addresses follow the ENI's QoS level (levels are kept per ENI).
+      result: { ips: rows, qosLevel: eni.qosLevel },
       apply: async (taskId) => {
         // The rows reserve the addresses now; they become the ENI's once the task succeeds.
         for (const row of rows) await insertIp(tx, row);
@@ -83,6 +85,9 @@ export async function unassignPrivateIpAddresses(
   caller: Caller,
   input: EniRef & { ips: string[]; instanceId?: string },
 ) {
+  if (input.ips.length === 0) {
+    fail('invalidParameter', 'name at least one private IP to release', { field: 'ips', reason: 'missing' });
+  }
   const twice = input.ips.findIndex((ip, n) => input.ips.indexOf(ip) !== n);
   if (twice >= 0) {
     fail('invalidValue', `repeats ${input.ips[twice]}`, { field: `ips.${twice}`, reason: 'duplicate' });
@@ -120,9 +125,9 @@ export async function migratePrivateIpAddress(
   input: { vpcId?: string; ip: string; oldEniId: string; newEniId: string },
 ) {
   if (input.oldEniId === input.newEniId) {
+    // Not a repeated list item (no reason tag): the pair as a whole makes no move.
     fail('invalidValue', 'names the same ENI as the source; there is nowhere to move the IP', {
       field: 'newEniId',
-      reason: 'duplicate',
     });
   }
   return withTask(deps, caller, 'MigratePrivateIpAddress', async (tx) => {
@@ -163,6 +168,49 @@ export async function migratePrivateIpAddress(
         await updateEni(tx, to.id, { taskId });
       },
     };
+  });
+}
+
+/**
+ * Changes the descriptions of addresses an ENI holds (an absent description keeps its value; a
+ * repeated address takes its last one). Synchronous and allowed while a task holds the ENI: a task
+ * never reads or writes a description. Only committed addresses qualify; one still being assigned
+ * (or on an ENI being created), released or moved is refused. Locks only the address rows, in
+ * ascending order, so it never waits for an ENI lock while holding one of theirs.
+ */
+export async function modifyPrivateIpAddresses(
+  deps: Deps,
+  caller: Caller,
+  input: EniRef & { ips: Array<{ ip: string; description?: string }> },
+): Promise<void> {
+  if (input.ips.length === 0) {
+    fail('invalidParameter', 'name at least one private IP to change', { field: 'ips', reason: 'missing' });
+  }
+  await deps.db.tx(async (tx) => {
+    if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId);
+    const eni = await requireEni(tx, caller, input.eniId, { vpcId: input.vpcId });
+    const nums = input.ips.map((i) => parseIp(i.ip)!);
+    const rows = new Map<number, PrivateIp | undefined>();
+    for (const n of [...new Set(nums)].sort((a, b) => a - b)) rows.set(n, await findIp(tx, eni.subnetId, n, true));
+    for (const [k, spec] of input.ips.entries()) {
+      const row = rows.get(nums[k]!);
+      const field = `ips.${k}.ip`;
+      if (!row || row.eniId !== eni.id) {
+        fail('invalidValue', `${spec.ip} is not a private IP of ENI ${eni.id}`, { field, reason: 'notOnEni' });
+      }
+      const state = eni.state === 'PENDING' ? 'ASSIGNING' : row.state;
+      if (state !== 'ASSIGNED') {
+        // The one kind every door answers as an invalid state; here it is the address's state.
+        fail('instanceState', `${spec.ip} of ENI ${eni.id} is in flight (${state}); retry when its task has finished`, {
+          field,
+          resource: 'privateIp',
+          state,
+        });
+      }
+    }
+    for (const [k, spec] of input.ips.entries()) {
+      if (spec.description !== undefined) await setIpDescription(tx, eni.subnetId, nums[k]!, spec.description);
+    }
   });
 }
 

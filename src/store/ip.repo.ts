@@ -34,11 +34,12 @@ export async function insertIp(q: Queryable, ip: PrivateIp): Promise<void> {
   ]);
 }
 
-export async function findIp(q: Queryable, subnetId: string, ip: number): Promise<PrivateIp | undefined> {
-  const row = await q.get<IpRow>(`SELECT ${COLUMNS} FROM private_ips WHERE subnet_id = ? AND ip_num = ?`, [
-    subnetId,
-    ip,
-  ]);
+/** The row of an address in a subnet; `lock` takes its row lock (the caller is about to change it). */
+export async function findIp(q: Queryable, subnetId: string, ip: number, lock = false): Promise<PrivateIp | undefined> {
+  const row = await q.get<IpRow>(
+    `SELECT ${COLUMNS} FROM private_ips WHERE subnet_id = ? AND ip_num = ?${lock ? q.caps.forUpdate : ''}`,
+    [subnetId, ip],
+  );
   return row && toIp(row);
 }
 
@@ -81,6 +82,10 @@ export async function lowestFreeIp(q: Queryable, subnetId: string, from: number,
 
 export async function setIpState(q: Queryable, subnetId: string, ip: number, state: IpState): Promise<void> {
   await q.run('UPDATE private_ips SET state = ? WHERE subnet_id = ? AND ip_num = ?', [state, subnetId, ip]);
+}
+
+export async function setIpDescription(q: Queryable, subnetId: string, ip: number, description: string): Promise<void> {
+  await q.run('UPDATE private_ips SET description = ? WHERE subnet_id = ? AND ip_num = ?', [description, subnetId, ip]);
 }
 
 export async function moveIp(q: Queryable, subnetId: string, ip: number, eniId: string): Promise<void> {

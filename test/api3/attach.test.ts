@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { eni, instance, vpcWithSubnet } from '../support/fixtures.ts';
 import { startServer, type TestServer } from '../support/harness.ts';
+import { holdTasks } from '../support/hold-tasks.ts';
 import { isError, sdk3Client, type Aim } from '../support/sdk3.ts';
 
 // AttachNetworkInterface and DetachNetworkInterface through the official 3.0 SDK, on resources
@@ -46,6 +47,87 @@ for (const backend of backends()) {
       }
     }
 
+    it('shows ATTACHING with no attachment yet, DETACHING with the attachment still there', async () => {
+      const v2 = server.client();
+      const net = await vpcWithSubnet(v2);
+      const ins = await instance(v2, net);
+      const eniId = await eni(v2, net);
+      const c = sdk3Client(server.port);
+      const describeOne = async () =>
+        (await c.ok('vpc', 'DescribeNetworkInterfaces', { NetworkInterfaceIds: [eniId] })).NetworkInterfaceSet[0];
+      let hold = holdTasks(server.driver, 'AttachNetworkInterface');
+      let requestId: string;
+      try {
+        requestId = (
+          await c.ok('vpc', 'AttachNetworkInterface', {
+            NetworkInterfaceId: eniId,
+            InstanceId: ins,
+            ClientToken: 'a-1',
+          })
+        ).RequestId;
+        const seen = await describeOne();
+        assert.deepEqual([seen.State, seen.NetworkInterfaceState, seen.Attachment], ['ATTACHING', 'ATTACHING', null]);
+        // v2 shows committed state too: no instance yet.
+        const v2seen = await v2.call('DescribeNetworkInterfaces', { vpcId: net.vpcId, networkInterfaceId: eniId });
+        assert.deepEqual([v2seen.data.data[0].state, v2seen.data.data[0].instanceSet.instanceId], ['ATTACHING', '']);
+      } finally {
+        hold.release();
+      }
+      assert.equal((await c.waitTask(requestId)).Status, 'SUCCESS');
+      const attached = await describeOne();
+      assert.deepEqual(
+        [
+          attached.State,
+          attached.NetworkInterfaceState,
+          attached.Attachment.InstanceId,
+          attached.Attachment.DeviceIndex,
+        ],
+        ['AVAILABLE', 'INUSE', ins, 1],
+      );
+      hold = holdTasks(server.driver, 'DetachNetworkInterface');
+      try {
+        requestId = (
+          await c.ok('vpc', 'DetachNetworkInterface', {
+            NetworkInterfaceId: eniId,
+            InstanceId: ins,
+            ClientToken: 'd-1',
+          })
+        ).RequestId;
+        const seen = await describeOne();
+        assert.deepEqual([seen.State, seen.NetworkInterfaceState], ['DETACHING', 'DETACHING']);
+        assert.deepEqual(seen.Attachment, attached.Attachment);
+      } finally {
+        hold.release();
+      }
+      assert.equal((await c.waitTask(requestId)).Status, 'SUCCESS');
+      const detached = await describeOne();
+      assert.deepEqual(
+        [detached.State, detached.NetworkInterfaceState, detached.Attachment],
+        ['AVAILABLE', 'AVAILABLE', null],
+      );
+    });
+
+    it('gives each attached ENI the lowest free device index from 1', async () => {
+      const v2 = server.client();
+      const net = await vpcWithSubnet(v2);
+      const ins = await instance(v2, net, { cpu: 4, mem: 8 });
+      const [e1, e2, e3] = [await eni(v2, net), await eni(v2, net), await eni(v2, net)];
+      const c = sdk3Client(server.port);
+      const run = async (action: string, eniId: string) => {
+        const r = await c.ok('vpc', action, { NetworkInterfaceId: eniId, InstanceId: ins });
+        assert.equal((await c.waitTask(r.RequestId)).Status, 'SUCCESS');
+      };
+      const indexOf = async (eniId: string) =>
+        (await c.ok('vpc', 'DescribeNetworkInterfaces', { NetworkInterfaceIds: [eniId] })).NetworkInterfaceSet[0]
+          .Attachment.DeviceIndex;
+      await run('AttachNetworkInterface', e1);
+      await run('AttachNetworkInterface', e2);
+      assert.deepEqual([await indexOf(e1), await indexOf(e2)], [1, 2]);
+      await run('DetachNetworkInterface', e1);
+      await run('AttachNetworkInterface', e3);
+      assert.equal(await indexOf(e3), 1);
+    });
+
     it('answers malformed ids, missing ones and unknown tasks with the 3.0 codes', async () => {
       const c = sdk3Client(server.port);
       isError(
@@ -60,6 +142,36 @@ for (const backend of backends()) {
       );
       isError(
         await c.call('vpc', 'AttachNetworkInterface', {
+          NetworkInterfaceId: 'eni-12345678',
+          InstanceId: 'ins-12345678',
+        }),
+        'ResourceNotFound',
+      );
+      isError(
+        await c.call('vpc', 'AttachNetworkInterface', {
+          NetworkInterfaceId: 'eni-12345678',
+          InstanceId: 'ins-12345678',
+          ClientToken: 'x'.repeat(65),
+        }),
+        'InvalidParameterValue',
+        'ClientToken',
+      );
+      isError(
+        await c.call('vpc', 'AttachNetworkInterface', {
+          NetworkInterfaceId: 'eni-12345678',
+          InstanceId: 'ins-12345678',
+          AttachType: 1,
+        }),
+        'UnsupportedOperation',
+        'AttachType',
+      );
+      isError(
+        await c.call('vpc', 'DetachNetworkInterface', { NetworkInterfaceId: 'eni-12345678', InstanceId: 'ins-1' }),
+        'InvalidParameterValue.Malformed',
+        'InstanceId',
+      );
+      isError(
+        await c.call('vpc', 'DetachNetworkInterface', {
           NetworkInterfaceId: 'eni-12345678',
           InstanceId: 'ins-12345678',
         }),

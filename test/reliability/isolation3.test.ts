@@ -27,13 +27,17 @@ const kindOf = (name: string, field: Field<unknown>): Kind | undefined => {
   return id ?? (name === 'TaskId' ? 'task' : undefined);
 };
 
+/** Whether the parameter is an id, or a list of ids. */
+const takesId = (name: string, f: Field<unknown>) =>
+  (kindOf(name, f) ?? (f.item ? kindOf(name, f.item) : undefined)) !== undefined;
+
 /** A value that passes the declaration, so that the request gets as far as the lookups. */
 function filler(name: string, field: Field<unknown>, id: (k: Kind) => string): unknown {
   const kind = kindOf(name, field) ?? (field.item ? kindOf(name, field.item) : undefined);
   if (kind) return field.item ? [id(kind)] : id(kind);
   if (field.type === 'img-xxxxxxxx') return 'img-00000000';
   if (field.item) return [filler(name, field.item, id)];
-  if (field.fields) return fill(field.fields, id, true);
+  if (field.fields) return fill(field.fields, (k) => id(k), true);
   if (field.type.startsWith('integer from')) return Number(/from (-?\d+)/.exec(field.type)![1]) + 1;
   if (field.type.startsWith('true or false')) return false;
   if (field.type.startsWith('IPv4')) return '10.0.1.100';
@@ -43,11 +47,18 @@ function filler(name: string, field: Field<unknown>, id: (k: Kind) => string): u
   return 'iso';
 }
 
-function fill(params: Record<string, Field<unknown>>, id: (k: Kind) => string, requiredOnly: boolean) {
+function fill(params: Record<string, Field<unknown>>, id: (k: Kind, n: number) => string, requiredOnly: boolean) {
+  // A second id of a kind (MigratePrivateIpAddress's destination ENI) is another id, not the same.
+  const seen = new Map<Kind, number>();
+  const next = (k: Kind) => {
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    return id(k, n);
+  };
   return Object.fromEntries(
     Object.entries(params)
-      .filter(([name, f]) => !requiredOnly || f.isRequired || kindOf(name, f) !== undefined)
-      .map(([name, f]) => [name, filler(name, f, id)]),
+      .filter(([name, f]) => !requiredOnly || f.isRequired || takesId(name, f))
+      .map(([name, f]) => [name, filler(name, f, next)]),
   );
 }
 
@@ -105,11 +116,15 @@ for (const backend of backends()) {
       for (const { path, kind } of idParams(action)) {
         it(`${action.name} ${path.join('.')}: A's ${kind} is, to B, an id that names nothing`, async () => {
           const build = (own: boolean) => {
-            const params = fill(action.params, (k) => MISSING[k], true) as Record<string, any>;
+            const params = fill(
+              action.params,
+              (k, n) => (n === 0 ? MISSING[k] : MISSING[k].replace(/0$/, String(n))),
+              true,
+            ) as Record<string, any>;
             const target = path.length === 1 ? params : (params[path[0]!] ??= {});
             const leaf = path.at(-1)!;
-            const value = own ? a[kind] : MISSING[kind];
-            target[leaf] = Array.isArray(target[leaf]) ? [value] : value;
+            // The filled placeholder already names nothing; A's id takes its place to compare.
+            if (own) target[leaf] = Array.isArray(target[leaf]) ? [a[kind]] : a[kind];
             return params;
           };
           const foreign = await asB(action, build(true));

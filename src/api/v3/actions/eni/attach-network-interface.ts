@@ -1,7 +1,8 @@
 import { attachNetworkInterface } from '../../../../domain/eni.service.ts';
 import { fail } from '../../../../domain/errors.ts';
 import { defineAction } from '../../action.ts';
-import { id, int, str } from '../../schema.ts';
+import { id, int } from '../../schema.ts';
+import { clientToken } from './eni.params.ts';
 
 export default defineAction({
   product: 'vpc',
@@ -12,8 +13,19 @@ export default defineAction({
     NetworkInterfaceId: id('eni').required(),
     InstanceId: id('ins').required(),
     AttachType: int({ min: 0, max: 1 }).default(0),
-    ClientToken: str({ max: 64 }),
+    ClientToken: clientToken(),
   },
+  codes: [
+    'InvalidParameterValue.Range',
+    'LimitExceeded',
+    'ResourceNotFound',
+    'UnsupportedOperation',
+    'UnsupportedOperation.AttachmentAlreadyExists',
+    'UnsupportedOperation.InvalidState',
+    'UnsupportedOperation.VpcMismatch',
+    'UnsupportedOperation.ZoneMismatch',
+    'UnsupportedOperation.MutexOperationTaskRunning',
+  ],
   async handle({ deps, caller }, p) {
     if (p.AttachType === 1) fail('unsupported', 'parameter AttachType: extended attachment (1) is not offered');
     await attachNetworkInterface(deps, caller, { eniId: p.NetworkInterfaceId, instanceId: p.InstanceId });

@@ -13,7 +13,8 @@ const IP_STATE: Record<IpState, string> = {
   MIGRATING: 'MIGRATING',
 };
 
-export function ipToWire(i: PrivateIp, qosLevel: string) {
+/** One address; `pending` when its ENI is still being created (every address is then PENDING). */
+export function ipToWire(i: PrivateIp, qosLevel: string, pending = false) {
   return {
     PrivateIpAddress: formatIp(i.ip),
     Primary: i.primary,
@@ -21,7 +22,7 @@ export function ipToWire(i: PrivateIp, qosLevel: string) {
     AddressId: '',
     Description: i.description,
     IsWanIpBlocked: false,
-    State: IP_STATE[i.state],
+    State: pending ? 'PENDING' : IP_STATE[i.state],
     QosLevel: qosLevel,
   };
 }
@@ -53,7 +54,7 @@ export function eniToWire(v: EniView, catalogue: Catalogue, planned?: { instance
     MacAddress: eni.mac,
     State: eni.state,
     NetworkInterfaceState: eni.state === 'AVAILABLE' && eni.instanceId !== null ? 'INUSE' : eni.state,
-    PrivateIpAddressSet: ips.map((i) => ipToWire(i, eni.qosLevel)),
+    PrivateIpAddressSet: ips.map((i) => ipToWire(i, eni.qosLevel, eni.state === 'PENDING')),
     Attachment: attachment,
     Zone: catalogue.zoneById(v.zoneId)?.name ?? '',
     CreatedTime: beijingTime(eni.createdAt),
