@@ -25,7 +25,7 @@ export interface VpcEniOptions {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const LISTENING = /listening on http:\/\/[^/]+:(\d+)\//;
+const LISTENING = /listening on http:\/\/[^/\s]+:(\d+)/;
 
 /** `node bin/vpc-eni.js serve`, on a free port of 127.0.0.1. */
 export function startVpcEni(o: VpcEniOptions): Promise<Server> {

@@ -16,10 +16,11 @@ export const API3_DOC_PATH = fileURLToPath(new URL('../docs/api3-actions.md', im
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** Table rows for one parameter; list items become `Name.N`, object fields `Name.Field`. */
-function rows(name: string, field: Field<unknown>, required = field.isRequired): string[] {
-  const out = [`| \`${name}\` | ${cell(field.type)} | ${required ? 'yes' : 'no'} |`];
-  if (field.item) out.push(...rows(`${name}.N`, field.item, field.item.isRequired).slice(field.item.fields ? 1 : 0));
-  for (const [key, sub] of Object.entries(field.fields ?? {})) out.push(...rows(`${name}.${key}`, sub));
+function rows(name: string, field: Field<unknown>, inItem = false): string[] {
+  const required = field.isRequired ? (inItem ? 'in each item' : 'yes') : 'no';
+  const out = [`| \`${name}\` | ${cell(field.type)} | ${required} |`];
+  if (field.item) out.push(...rows(`${name}.N`, field.item, true).slice(field.item.fields ? 1 : 0));
+  for (const [key, sub] of Object.entries(field.fields ?? {})) out.push(...rows(`${name}.${key}`, sub, inItem));
   return out;
 }
 

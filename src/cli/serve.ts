@@ -15,7 +15,7 @@ export async function serve(): Promise<number> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const out = [
-    `vpc-eni listening on http://${config.host}:${port}/v2/index.php (${app.db.dialect}, ${Date.now() - started} ms)`,
+    `vpc-eni listening on http://${config.host}:${port} (API 3.0 at /, v2 at /v2/index.php; ${app.db.dialect}, ${Date.now() - started} ms)`,
   ];
   if (app.devCredentials) {
     writeCredentialsFile(config.credentialsFile, app.devCredentials);

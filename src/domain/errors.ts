@@ -43,12 +43,14 @@ export const ERROR_KINDS = [
   'subnetQuota',
   'inUse', // cannot delete: detail.resource still holds or is bound to something
   'unsupported', // an option this service does not offer
+  'instanceProtected', // termination refused: the instance is protected from it
   'internal',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export type Resource = 'vpc' | 'subnet' | 'zone' | 'eni' | 'instance' | 'securityGroup' | 'task' | 'privateIp';
+export type Resource =
+  'vpc' | 'subnet' | 'zone' | 'eni' | 'instance' | 'securityGroup' | 'task' | 'privateIp' | 'image';
 
 /** Why a value was refused; renderers that distinguish more than the kind read it. */
 export type Reason =
@@ -74,6 +76,9 @@ export interface ErrorDetail {
   readonly field?: string;
   readonly resource?: Resource;
   readonly reason?: Reason;
+  /** A front door's own parameter (its wire name, e.g. `Filters.0.Values`), when its validation
+   *  refused it: a protocol whose codes differ per parameter reads it. */
+  readonly param?: string;
   /** instanceState: the state the instance is in (a domain InstanceState name). */
   readonly state?: string;
 }

@@ -1,27 +1,24 @@
 import type { Queryable } from '../store/db.ts';
 import { countEnisInVpc, enisOfInstance, insertEni, primaryIpsOfInstances } from '../store/eni.repo.ts';
 import {
+  findInstance,
   insertInstance,
   listInstances,
+  mergeInstanceAttributes,
   setInstanceStatus,
   setLatestOperation,
   type InstanceFilter,
+  type Visibility,
 } from '../store/instance.repo.ts';
 import { insertIp } from '../store/ip.repo.ts';
 import { bindSecurityGroups, securityGroupsOfEnis } from '../store/sg.repo.ts';
 import { withTask, type Deps } from './deps.ts';
 import { freshMac } from './eni.service.ts';
-import { fail } from './errors.ts';
+import { fail, notFound } from './errors.ts';
 import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
-import {
-  requireDistinct,
-  requireInstance,
-  requireSecurityGroups,
-  requireSubnet,
-  requireVpc,
-  requireZone,
-} from './lookup.ts';
-import { InstanceStatus, instanceStateName, type Caller, type Instance, type Page } from './model.ts';
+import { requireDistinct, requireSecurityGroups, requireSubnet, requireVpc, requireZone } from './lookup.ts';
+import { findTask } from '../store/task.repo.ts';
+import { InstanceStatus, instanceStateName, type Caller, type Instance, type Page, type Task } from './model.ts';
 
 // The CVM subset: just enough instance lifecycle to exercise the ENI rules.
 
@@ -49,7 +46,7 @@ function checkRunInput(input: RunInstancesInput): void {
   if ((input.vpcId === undefined) !== (input.subnetId === undefined)) {
     fail('invalidParameter', 'go together with vpcId: give both for a VPC instance, neither for the classic network', {
       field: 'subnetId',
-      reason: 'combination',
+      reason: 'missing',
     });
   }
   const classic = input.vpcId === undefined;
@@ -101,7 +98,14 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
       let subnetId = '';
       if (!classic) {
         await requireVpc(tx, caller, input.vpcId!, true);
-        const subnet = await requireSubnet(tx, caller, input.subnetId!, { vpcId: input.vpcId, lock: true });
+        const subnet = await requireSubnet(tx, caller, input.subnetId!, { lock: true });
+        if (subnet.vpcId !== input.vpcId) {
+          // Not found as v2 sees it; a mismatch of the two ids for protocols that tell them apart.
+          fail('notFound', `subnet ${subnet.id} is not in VPC ${input.vpcId}`, {
+            resource: 'subnet',
+            reason: 'combination',
+          });
+        }
         subnetId = subnet.id;
         await requireSecurityGroups(tx, caller, input.sgIds);
         if (subnet.zoneId !== zone.id) {
@@ -117,7 +121,8 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
       }
       return {
         payload: { instanceIds: ids },
-        result: { instanceIds: ids },
+        // A dry run creates nothing, so it names nothing.
+        result: { instanceIds: input.dryRun ? [] : ids },
         apply: async (taskId) => {
           for (const [n, instance] of instances.entries()) {
             await insertInstance(tx, instance);
@@ -172,25 +177,42 @@ const LIFECYCLE: Record<Lifecycle, { from: readonly number[]; via: number; verb:
   },
 };
 
+export interface ChangeOptions extends Visibility {
+  /** Stop: what the stopped instance's billing does, echoed back while it is stopped. */
+  stoppedMode?: string;
+}
+
 /** Start, stop, reboot or terminate several instances as one task. */
-export async function changeInstances(deps: Deps, caller: Caller, type: Lifecycle, instanceIds: string[]) {
+export async function changeInstances(
+  deps: Deps,
+  caller: Caller,
+  type: Lifecycle,
+  instanceIds: string[],
+  o: ChangeOptions = {},
+) {
   const rule = LIFECYCLE[type];
   requireDistinct(instanceIds, 'instanceIds', 'instance');
   return withTask(deps, caller, type, async (tx) => {
     // Locks in id order, so two batches over the same instances cannot deadlock.
     const sorted = [...instanceIds].sort();
     const instances: Instance[] = [];
-    for (const id of sorted) instances.push(await requireInstance(tx, caller, id, true));
+    for (const id of sorted) {
+      const instance = await findInstance(tx, caller, id, true, o);
+      if (!instance) notFound('instance', `instance ${id} does not exist`);
+      instances.push(instance);
+    }
     for (const instance of instances) await requireNoEniTask(tx, instance);
+    if (type === 'TerminateInstances') {
+      const kept = instances.find((i) => i.attributes.disableApiTermination === true);
+      if (kept) fail('instanceProtected', `instance ${kept.id} is protected from termination (DisableApiTermination)`);
+    }
     for (const instance of instances) {
       if (!rule.from.includes(instance.status)) {
         const state = instanceStateName(instance.status);
         fail(
           'instanceState',
           `instance ${instance.id} is in status ${instance.status} (${state}) and cannot be ${rule.verb}`,
-          {
-            state,
-          },
+          { state },
         );
       }
     }
@@ -201,6 +223,9 @@ export async function changeInstances(deps: Deps, caller: Caller, type: Lifecycl
         for (const instance of instances) {
           await setInstanceStatus(tx, instance.id, rule.via);
           await setLatestOperation(tx, instance.id, type, caller.requestId);
+          if (type === 'StopInstances') {
+            await mergeInstanceAttributes(tx, instance.id, { stoppedMode: o.stoppedMode ?? 'KEEP_CHARGING' });
+          }
         }
       },
     };
@@ -216,10 +241,21 @@ async function requireNoEniTask(q: Queryable, instance: Instance): Promise<void>
 
 export interface InstanceView {
   instance: Instance;
-  /** The primary IP of its primary ENI; null in the classic network. */
+  /** The task of its latest lifecycle operation, while the database keeps it. */
+  latest: Task | undefined;
+  /** The VPC and subnet it is in; for a failed launch, the ones it was to be in. Null: classic. */
+  network: { vpcId: string; subnetId: string } | null;
+  /** The primary IP of its primary ENI; null in the classic network (and once a launch failed). */
   lanIp: number | null;
   /** Its primary ENI's security groups, in binding order. */
   sgIds: string[];
+}
+
+function networkOf(i: Instance): InstanceView['network'] {
+  const a = i.attributes as { launchVpcId?: string | null; launchSubnetId?: string | null };
+  const vpcId = i.vpcId ?? a.launchVpcId;
+  const subnetId = i.subnetId ?? a.launchSubnetId;
+  return vpcId && subnetId ? { vpcId, subnetId } : null;
 }
 
 export async function describeInstances(
@@ -234,12 +270,19 @@ export async function describeInstances(
     deps.db,
     ips.map((p) => p.eniId),
   );
+  // One batch of instances shares one operation: each task is read once.
+  const tasks = new Map<string, Task | undefined>();
+  for (const requestId of new Set(page.items.map((i) => i.latestRequestId))) {
+    if (requestId) tasks.set(requestId, await findTask(deps.db, caller.appId, requestId));
+  }
   return {
     total: page.total,
     items: page.items.map((instance) => {
       const primary = ips.find((p) => p.instanceId === instance.id);
       return {
         instance,
+        latest: instance.latestRequestId ? tasks.get(instance.latestRequestId) : undefined,
+        network: networkOf(instance),
         lanIp: primary?.ip ?? null,
         sgIds: groups.filter((g) => g.eniId === primary?.eniId).map((g) => g.id),
       };

@@ -18,6 +18,8 @@ export interface Catalogue {
   /** A zone by numeric id or name, in the given region only. */
   zone(region: Region, idOrName: string): Zone | undefined;
   zoneById(id: number): Zone | undefined;
+  /** Every region, in catalogue order. */
+  regions(): readonly Region[];
 }
 
 export interface RegionSpec {
@@ -51,6 +53,7 @@ export function buildCatalogue(specs: readonly RegionSpec[] = DEFAULT_REGIONS): 
     region: (n) => byName.get(n),
     zone: (region, idOrName) => region.zones.find((z) => String(z.id) === idOrName || z.name === idOrName),
     zoneById: (id) => zones.get(id),
+    regions: () => [...new Set(byName.values())],
   };
 }
 
@@ -73,4 +76,48 @@ export function parseRegionSpecs(text: string): RegionSpec[] {
       }
       return spec;
     });
+}
+
+// Display names of regions and zones, as DescribeRegions and DescribeZones show them. The known
+// regions have their documented names; a region from VPC_ENI_REGIONS gets its city from its name.
+const KNOWN: Record<string, { en: string; zh: string; city: string; cityZh: string }> = {
+  'ap-guangzhou': { en: 'South China (Guangzhou)', zh: '华南地区(广州)', city: 'Guangzhou', cityZh: '广州' },
+  'ap-shanghai': { en: 'East China (Shanghai)', zh: '华东地区(上海)', city: 'Shanghai', cityZh: '上海' },
+  'ap-beijing': { en: 'North China (Beijing)', zh: '华北地区(北京)', city: 'Beijing', cityZh: '北京' },
+};
+
+export type Language = 'en-US' | 'zh-CN';
+
+function cityOf(region: string): { city: string; cityZh: string } {
+  const known = KNOWN[region];
+  if (known) return known;
+  const city =
+    region
+      .split('-')
+      .slice(1)
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join(' ') || region;
+  return { city, cityZh: city };
+}
+
+export function regionDisplayName(region: string, lang: Language): string {
+  const known = KNOWN[region];
+  if (known) return lang === 'zh-CN' ? known.zh : known.en;
+  return cityOf(region).city;
+}
+
+const DIGITS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1–99 in Chinese numerals (三, 十二, 二十一). */
+function chinese(n: number): string {
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return (tens > 1 ? DIGITS[tens]! : '') + (tens > 0 ? '十' : '') + DIGITS[ones]!;
+}
+
+/** `Guangzhou Zone 3` / `广州三区`. */
+export function zoneDisplayName(zone: Zone, lang: Language): string {
+  const index = zone.id % 100000;
+  const { city, cityZh } = cityOf(zone.region);
+  return lang === 'zh-CN' ? `${cityZh}${chinese(index)}区` : `${city} Zone ${index}`;
 }

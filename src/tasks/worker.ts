@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Task, TaskFailure } from '../domain/model.ts';
 import { purgeSignatures } from '../store/account.repo.ts';
 import type { Db } from '../store/db.ts';
+import { purgeFailedLaunches } from '../store/instance.repo.ts';
 import { claimDueTasks, finishTask, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
 import { DataPlaneError, type DataPlaneDriver } from './driver.ts';
 import { taskDef } from './registry.ts';
@@ -21,6 +22,8 @@ const MAX_ATTEMPTS = 5;
 const HOUSEKEEPING_MS = 60_000;
 /** Finished tasks stay queryable this long (the contract promises at least 24 hours; docs/decisions.md, "Tasks"). */
 const TASK_RETENTION_MS = 7 * 24 * 3600_000;
+/** A failed launch stays visible (API 3.0's LAUNCH_FAILED) this long, then goes (docs/decisions.md, D12). */
+export const FAILED_LAUNCH_RETENTION_MS = 3600_000;
 
 /**
  * Runs due tasks: claims them with a lease, asks the data plane, then completes or rolls back each
@@ -142,11 +145,12 @@ export class Worker {
     }
   }
 
-  private async housekeeping(): Promise<void> {
-    const now = this.o.now();
+  /** Drops what has outlived its retention; runs every minute (public so tests can run it at a given time). */
+  async housekeeping(now = this.o.now()): Promise<void> {
     try {
       await purgeSignatures(this.o.db, now);
       await purgeFinishedTasks(this.o.db, now - TASK_RETENTION_MS);
+      await purgeFailedLaunches(this.o.db, now - FAILED_LAUNCH_RETENTION_MS);
     } catch (err) {
       this.o.log.warn({ err }, 'housekeeping failed');
     }

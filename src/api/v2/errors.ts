@@ -66,6 +66,7 @@ const NOT_FOUND: Record<Resource, CodeDesc> = {
   securityGroup: 'InvalidSecurityGroup.NotFound',
   task: 'InvalidTask.NotFound',
   privateIp: 'InvalidParameterValue',
+  image: 'InvalidParameterValue',
 };
 
 const IN_USE: Partial<Record<Resource, CodeDesc>> = {
@@ -110,6 +111,8 @@ const V2_CODE_DESC: Record<ErrorKind, (e: DomainError) => CodeDesc> = {
   subnetQuota: () => 'SubnetLimitExceeded',
   inUse: (e) => IN_USE[e.detail.resource ?? 'vpc'] ?? 'InvalidVpc.CannotDelete',
   unsupported: () => 'InvalidParameterValue',
+  // v2 cannot protect an instance; one protected through 3.0 refuses v2's TerminateInstances too.
+  instanceProtected: () => 'UnsupportedOperation.InvalidState',
   internal: () => 'InternalError',
 };
 

@@ -46,13 +46,40 @@ const CVM_MALFORMED: Partial<Record<Resource, string>> = {
   vpc: 'InvalidParameterValue.VpcIdMalformed',
   subnet: 'InvalidParameterValue.SubnetIdMalformed',
   securityGroup: 'InvalidSgId.Malformed',
+  image: 'InvalidImageId.Malformed',
 };
+
+/**
+ * CVM names some refusals after the parameter refused (`InvalidInstanceName.TooLong`): by its wire
+ * name (list indices as `*`), then by the reason. Filter values are named `Filters.<filter name>`.
+ */
+const CVM_PARAM_CODES: Readonly<Record<string, Partial<Record<Reason, string>>>> = {
+  InstanceCount: { range: 'InvalidParameterValue.Range' },
+  Limit: { range: 'InvalidParameterValue.LimitExceeded' },
+  'Filters.*.Values': { tooMany: 'InvalidFilterValue.LimitExceeded' },
+  InstanceName: { tooLong: 'InvalidInstanceName.TooLong' },
+  ClientToken: { tooLong: 'InvalidClientToken.TooLong' },
+  InstanceType: { malformed: 'InvalidInstanceType.Malformed', range: 'InvalidParameterValue.InstanceTypeNotFound' },
+  'VirtualPrivateCloud.PrivateIpAddresses.*': { malformed: 'InvalidParameter.InvalidIpFormat' },
+  'Filters.instance-type': { malformed: 'InvalidInstanceType.Malformed' },
+  'Filters.private-ip-address': { malformed: 'InvalidParameterValue.IPAddressMalformed' },
+  'Filters.creation-start-time': { malformed: 'InvalidParameterValue.InvalidTimeFormat' },
+  'Filters.creation-end-time': { malformed: 'InvalidParameterValue.InvalidTimeFormat' },
+};
+
+function cvmParamCode(e: DomainError): string | undefined {
+  const { param, reason } = e.detail;
+  if (param === undefined || reason === undefined) return undefined;
+  return CVM_PARAM_CODES[param.replace(/\.\d+(?=\.|$)/g, '.*')]?.[reason];
+}
 
 function invalidValue(e: DomainError, ctx: RenderContext): string {
   const reason = e.detail.reason;
   if (ctx.product === 'cvm') {
-    if (reason === 'malformed') return CVM_MALFORMED[e.detail.resource ?? 'instance'] ?? 'InvalidParameterValue';
-    if (reason === 'range' && e.detail.field === undefined) return 'InvalidParameterValue.Range';
+    const own = cvmParamCode(e);
+    if (own) return own;
+    if (reason === 'malformed')
+      return (e.detail.resource && CVM_MALFORMED[e.detail.resource]) ?? 'InvalidParameterValue';
     if (reason === 'tooMany') return 'InvalidParameterValue.LimitExceeded';
     return 'InvalidParameterValue';
   }
@@ -90,7 +117,12 @@ const CVM_NOT_FOUND: Partial<Record<Resource, string>> = {
 
 function notFound(e: DomainError, ctx: RenderContext): string {
   const resource = e.detail.resource;
-  if (ctx.product === 'cvm') return (resource && CVM_NOT_FOUND[resource]) ?? 'ResourceNotFound';
+  if (ctx.product === 'cvm') {
+    // A subnet that exists, but in another VPC than the one named with it.
+    if (resource === 'subnet' && e.detail.reason === 'combination')
+      return 'InvalidParameterValue.VpcIdSubnetIdNotMatch';
+    return (resource && CVM_NOT_FOUND[resource]) ?? 'ResourceNotFound';
+  }
   if (resource === 'zone') return 'InvalidParameterValue';
   if (resource === 'instance' && ctx.action === 'DescribeNetworkInterfaceLimit') return 'InvalidInstanceId.NotFound';
   return 'ResourceNotFound';
@@ -151,6 +183,7 @@ const V3_CODE: Record<ErrorKind, Render> = {
   subnetQuota: () => 'LimitExceeded',
   inUse: () => 'ResourceInUse',
   unsupported: () => 'UnsupportedOperation',
+  instanceProtected: () => 'UnsupportedOperation.InstancesProtected',
   internal: () => 'InternalError',
 };
 

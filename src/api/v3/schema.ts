@@ -23,7 +23,7 @@ const refuse = (
   reason: Reason,
   resource?: Resource,
 ): never => {
-  throw new DomainError(kind, `parameter ${name} ${what}`, { reason, resource });
+  throw new DomainError(kind, `parameter ${name} ${what}`, { reason, resource, param: name });
 };
 const typeError = (name: string, what: string) => refuse('invalidParameter', name, `must be ${what}`, 'type');
 
@@ -95,6 +95,7 @@ const ID_PREFIX: Record<string, Resource> = {
   eni: 'eni',
   ins: 'instance',
   sg: 'securityGroup',
+  img: 'image',
 };
 
 /** A resource id: `<prefix>-` and 8 lower-case letters or digits; anything else is malformed. */

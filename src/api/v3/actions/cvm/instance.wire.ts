@@ -1,0 +1,104 @@
+import { formatIp } from '../../../../domain/cidr.ts';
+import type { InstanceView } from '../../../../domain/instance.service.ts';
+import { typeNameOf } from '../../../../domain/instance-types.ts';
+import { instanceStateName, type Instance } from '../../../../domain/model.ts';
+import type { Catalogue } from '../../../../domain/regions.ts';
+
+// The CVM Instance structure: every field, always (Terraform dereferences Placement.Zone,
+// InternetAccessible, VirtualPrivateCloud, SystemDisk, InstanceChargeType, LatestOperationState).
+
+/** The 3.0 name of an instance's state. */
+export function instanceState(i: Instance): string {
+  const name = instanceStateName(i.status);
+  return name === 'CREATING' ? 'PENDING' : name;
+}
+
+const OPERATION_STATE = { RUNNING: 'OPERATING', SUCCEEDED: 'SUCCESS', FAILED: 'FAILED' } as const;
+
+/** ISO 8601 UTC without milliseconds, as CVM prints times. */
+export const isoTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+type Attributes = {
+  projectId?: number;
+  chargeType?: string;
+  renewFlag?: string;
+  systemDisk?: { DiskType?: string; DiskSize?: number };
+  dataDisks?: Array<{ DiskType?: string; DiskSize?: number }>;
+  internet?: { InternetChargeType?: string; InternetMaxBandwidthOut?: number };
+  keyIds?: string[];
+  asVpcGateway?: boolean;
+  disableApiTermination?: boolean;
+  stoppedMode?: string;
+  uuid?: string;
+};
+
+export function instanceToWire({ instance: i, lanIp, sgIds, latest }: InstanceView, catalogue: Catalogue) {
+  const a = i.attributes as Attributes;
+  const ips = lanIp === null ? [] : [formatIp(lanIp)];
+  const state = instanceState(i);
+  const charge = a.chargeType ?? 'POSTPAID_BY_HOUR';
+  return {
+    Placement: { Zone: catalogue.zoneById(i.zoneId)?.name ?? '', ProjectId: a.projectId ?? 0, HostIds: [], HostId: '' },
+    InstanceId: i.id,
+    InstanceType: i.instanceType || typeNameOf(i.cpu, i.mem),
+    CPU: i.cpu,
+    Memory: i.mem,
+    RestrictState: 'NORMAL',
+    InstanceName: i.name,
+    InstanceChargeType: charge,
+    SystemDisk: {
+      DiskType: a.systemDisk?.DiskType ?? 'CLOUD_PREMIUM',
+      DiskSize: a.systemDisk?.DiskSize ?? 50,
+      DiskId: '',
+      CdcId: '',
+    },
+    DataDisks: (a.dataDisks ?? []).map((d) => ({
+      DiskType: d.DiskType ?? 'CLOUD_PREMIUM',
+      DiskSize: d.DiskSize ?? 50,
+      DiskId: '',
+    })),
+    PrivateIpAddresses: ips,
+    PublicIpAddresses: [],
+    InternetAccessible: {
+      InternetChargeType: a.internet?.InternetChargeType ?? 'TRAFFIC_POSTPAID_BY_HOUR',
+      InternetMaxBandwidthOut: a.internet?.InternetMaxBandwidthOut ?? 0,
+      PublicIpAssigned: false,
+    },
+    VirtualPrivateCloud: {
+      VpcId: i.vpcId ?? '',
+      SubnetId: i.subnetId ?? '',
+      AsVpcGateway: a.asVpcGateway ?? false,
+      PrivateIpAddresses: ips,
+      Ipv6AddressCount: 0,
+    },
+    ImageId: i.imageId,
+    RenewFlag: charge === 'PREPAID' ? (a.renewFlag ?? 'NOTIFY_AND_MANUAL_RENEW') : null,
+    CreatedTime: isoTime(i.createdAt),
+    ExpiredTime: null,
+    OsName: 'TencentOS Server 3.1 (vpc-eni)',
+    SecurityGroupIds: sgIds,
+    LoginSettings: { KeyIds: a.keyIds ?? [] },
+    InstanceState: state,
+    Tags: [],
+    StopChargingMode: state === 'STOPPED' ? (a.stoppedMode ?? 'KEEP_CHARGING') : 'NOT_APPLICABLE',
+    Uuid: a.uuid ?? '',
+    LatestOperation: i.latestOperation ?? '',
+    LatestOperationState: latest ? OPERATION_STATE[latest.state] : 'SUCCESS',
+    LatestOperationRequestId: i.latestRequestId ?? '',
+    LatestOperationErrorMsg: latest?.failure?.message ?? '',
+    IPv6Addresses: [],
+    RdmaIpAddresses: [],
+    DisasterRecoverGroupIds: [],
+    PublicIPv6Addresses: [],
+    DisasterRecoverGroupId: '',
+    CamRoleName: '',
+    HpcClusterId: '',
+    DedicatedClusterId: '',
+    IsolatedSource: 'NOTISOLATED',
+    LicenseType: 'TencentCloud',
+    DisableApiTermination: a.disableApiTermination ?? false,
+    DefaultLoginUser: 'root',
+    DefaultLoginPort: 22,
+    EnableJumboFrame: false,
+  };
+}
