@@ -25,7 +25,13 @@ export interface CheckOptions {
   stuckAfterMs?: number;
 }
 
-const INSTANCE_TASK_TYPES = new Set(['RunInstances', 'StartInstances', 'StopInstances', 'TerminateInstances']);
+const INSTANCE_TASK_TYPES = new Set([
+  'RunInstances',
+  'StartInstances',
+  'StopInstances',
+  'RebootInstances',
+  'TerminateInstances',
+]);
 const ENI_STATES = new Set(['PENDING', 'AVAILABLE', 'ATTACHING', 'DETACHING', 'DELETING']);
 
 export async function findViolations(db: Db, o: CheckOptions = {}): Promise<Violation[]> {
@@ -47,6 +53,15 @@ export async function findViolations(db: Db, o: CheckOptions = {}): Promise<Viol
     }
 
     // Each VPC instance has exactly one primary ENI: attached once created, pending while creating.
+    // A failed launch (LAUNCH_FAILED, kept an hour for API 3.0) has given everything back: no ENI,
+    // no VPC or subnet.
+    for (const r of await facts.failedLaunchesHolding(q)) {
+      report(
+        'launch-failed',
+        r.instanceId,
+        `a failed launch still holding ${r.enis} ENIs, VPC ${r.vpcId ?? '-'}, subnet ${r.subnetId ?? '-'}`,
+      );
+    }
     for (const r of await facts.primaryEnisPerVpcInstance(q)) {
       const creating = r.status === 3;
       const ok = creating ? r.attached + r.pending === 1 : r.attached === 1 && r.pending === 0;

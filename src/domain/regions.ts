@@ -84,6 +84,11 @@ const KNOWN: Record<string, { en: string; zh: string; city: string; cityZh: stri
   'ap-guangzhou': { en: 'South China (Guangzhou)', zh: '华南地区(广州)', city: 'Guangzhou', cityZh: '广州' },
   'ap-shanghai': { en: 'East China (Shanghai)', zh: '华东地区(上海)', city: 'Shanghai', cityZh: '上海' },
   'ap-beijing': { en: 'North China (Beijing)', zh: '华北地区(北京)', city: 'Beijing', cityZh: '北京' },
+  'ap-chengdu': { en: 'Southwest China (Chengdu)', zh: '西南地区(成都)', city: 'Chengdu', cityZh: '成都' },
+  'ap-chongqing': { en: 'Southwest China (Chongqing)', zh: '西南地区(重庆)', city: 'Chongqing', cityZh: '重庆' },
+  'ap-nanjing': { en: 'East China (Nanjing)', zh: '华东地区(南京)', city: 'Nanjing', cityZh: '南京' },
+  'ap-hongkong': { en: 'Hong Kong, China', zh: '港澳台地区(中国香港)', city: 'Hong Kong', cityZh: '香港' },
+  'ap-singapore': { en: 'Southeast Asia (Singapore)', zh: '亚太东南(新加坡)', city: 'Singapore', cityZh: '新加坡' },
 };
 
 export type Language = 'en-US' | 'zh-CN';
@@ -95,6 +100,7 @@ function cityOf(region: string): { city: string; cityZh: string } {
     region
       .split('-')
       .slice(1)
+      .filter(Boolean)
       .map((w) => w[0]!.toUpperCase() + w.slice(1))
       .join(' ') || region;
   return { city, cityZh: city };

@@ -50,7 +50,8 @@ export async function enisOutsideTheirSubnet(q: Queryable): Promise<Array<{ eniI
   );
 }
 
-/** Every VPC instance with how many primary ENIs it holds, attached and still being created. */
+/** Every VPC instance with how many primary ENIs it holds, attached and still being created. A
+ *  failed launch (status 1) is in no VPC any more and holds none (`failedLaunchesHolding`). */
 export async function primaryEnisPerVpcInstance(
   q: Queryable,
 ): Promise<Array<{ instanceId: string; status: number; attached: number; pending: number }>> {
@@ -58,7 +59,7 @@ export async function primaryEnisPerVpcInstance(
     `SELECT i.id AS "instanceId", i.status,
             (SELECT COUNT(*) FROM enis e WHERE e.is_primary = 1 AND e.instance_id = i.id) AS attached,
             (SELECT COUNT(*) FROM enis e WHERE e.is_primary = 1 AND e.target_instance_id = i.id) AS pending
-     FROM instances i WHERE i.vpc_id IS NOT NULL ORDER BY i.id`,
+     FROM instances i WHERE i.vpc_id IS NOT NULL AND i.status <> 1 ORDER BY i.id`,
   );
 }
 
@@ -150,9 +151,23 @@ export async function busyEnis(q: Queryable): Promise<BusyEniRow[]> {
   );
 }
 
-/** Instances in a transitional status (creating 3, terminating 6, starting 8, stopping 9). */
+/** Instances in a transitional status (creating 3, terminating 6, rebooting 7, starting 8, stopping 9). */
 export async function transitionalInstances(q: Queryable): Promise<Array<{ instanceId: string; status: number }>> {
-  return q.all(`SELECT id AS "instanceId", status FROM instances WHERE status IN (3, 6, 8, 9) ORDER BY id`);
+  return q.all(`SELECT id AS "instanceId", status FROM instances WHERE status IN (3, 6, 7, 8, 9) ORDER BY id`);
+}
+
+/** Failed launches (status 1) that still hold something: a VPC or subnet, or an ENI. */
+export async function failedLaunchesHolding(
+  q: Queryable,
+): Promise<Array<{ instanceId: string; vpcId: string | null; subnetId: string | null; enis: number }>> {
+  return q.all(
+    `SELECT i.id AS "instanceId", i.vpc_id AS "vpcId", i.subnet_id AS "subnetId",
+            (SELECT COUNT(*) FROM enis e WHERE e.instance_id = i.id OR e.target_instance_id = i.id) AS enis
+     FROM instances i WHERE i.status = 1
+       AND (i.vpc_id IS NOT NULL OR i.subnet_id IS NOT NULL
+            OR EXISTS (SELECT 1 FROM enis e WHERE e.instance_id = i.id OR e.target_instance_id = i.id))
+     ORDER BY i.id`,
+  );
 }
 
 export interface TaskRow {

@@ -138,7 +138,10 @@ describe('the default catalogue', () => {
       ['S5.4XLARGE64', 16, 64, 8, 30],
       ['S5.8XLARGE64', 32, 64, 8, 30],
     ];
-    assert.deepEqual([...TYPE_CATALOGUE], table.map(([name]) => name));
+    assert.deepEqual(
+      [...TYPE_CATALOGUE],
+      table.map(([name]) => name),
+    );
     for (const [name, cpu, mem, enis, ipsPerEni] of table) {
       const t = parseInstanceType(name);
       assert.ok(typeof t === 'object', name);

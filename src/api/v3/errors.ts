@@ -60,6 +60,7 @@ const CVM_PARAM_CODES: Readonly<Record<string, Partial<Record<Reason, string>>>>
   InstanceName: { tooLong: 'InvalidInstanceName.TooLong' },
   ClientToken: { tooLong: 'InvalidClientToken.TooLong' },
   InstanceType: { malformed: 'InvalidInstanceType.Malformed', range: 'InvalidParameterValue.InstanceTypeNotFound' },
+  'VirtualPrivateCloud.PrivateIpAddresses': { tooMany: 'InvalidParameterValue' },
   'VirtualPrivateCloud.PrivateIpAddresses.*': { malformed: 'InvalidParameter.InvalidIpFormat' },
   'Filters.instance-type': { malformed: 'InvalidInstanceType.Malformed' },
   'Filters.private-ip-address': { malformed: 'InvalidParameterValue.IPAddressMalformed' },

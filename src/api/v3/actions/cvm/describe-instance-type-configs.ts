@@ -1,18 +1,40 @@
+import { DomainError } from '../../../../domain/errors.ts';
 import { parseInstanceType, TYPE_CATALOGUE, type InstanceType } from '../../../../domain/instance-types.ts';
-import { callerRegion } from '../../../../domain/lookup.ts';
+import { callerRegion, requireZone } from '../../../../domain/lookup.ts';
 import { defineAction } from '../../action.ts';
-import { ProtocolError } from '../../handler.ts';
-import { filters } from '../../schema.ts';
+import { Param, str } from '../../schema.ts';
+import { cvmFilters } from './cvm.params.ts';
 
 const CATALOGUE = TYPE_CATALOGUE.map((n) => parseInstanceType(n) as InstanceType);
+
+/** An `instance-type` value: a name of the pattern (one of no size offered simply matches nothing). */
+const typeName = new Param('<FAMILY>.<SIZE><GiB>', (value, name) => {
+  const text = str({ max: 64 }).required().read(value, name);
+  if (parseInstanceType(text) === 'malformed') {
+    throw new DomainError('invalidValue', `parameter ${name} is not <FAMILY>.<SIZE><GiB>: ${JSON.stringify(text)}`, {
+      reason: 'malformed',
+      param: name,
+    });
+  }
+  return text;
+});
 
 export default defineAction({
   product: 'cvm',
   name: 'DescribeInstanceTypeConfigs',
-  summary: 'The instance types of the catalogue in each zone of the region',
+  summary:
+    'The instance types of the catalogue in each zone of the region (filters zone, instance-family, instance-type)',
   async: false,
   params: {
-    Filters: filters({ names: ['zone', 'instance-family', 'instance-type'], maxFilters: 10, maxValues: 1 }),
+    // ≤ 10 filters, 1 value each (documented).
+    Filters: cvmFilters(
+      { names: ['zone', 'instance-family', 'instance-type'], maxFilters: 10, maxValues: 1 },
+      {
+        zone: str({ max: 64 }).required(),
+        'instance-family': str({ max: 64 }).required(),
+        'instance-type': typeName.required(),
+      },
+    ),
   },
   codes: [
     'InvalidFilter',
@@ -22,26 +44,16 @@ export default defineAction({
     'InvalidZone.MismatchRegion',
   ],
   async handle({ deps, caller }, p) {
-    const f = p.Filters ?? new Map<string, string[]>();
-    const region = callerRegion(deps, caller);
-    const zone = f.get('zone')?.[0];
-    if (zone !== undefined && !region.zones.some((z) => z.name === zone)) {
-      throw new ProtocolError('InvalidZone.MismatchRegion', `filter zone: ${zone} is not a zone of ${region.name}`);
-    }
-    const type = f.get('instance-type')?.[0];
-    if (type !== undefined && parseInstanceType(type) === 'malformed') {
-      throw new ProtocolError(
-        'InvalidInstanceType.Malformed',
-        `filter instance-type: ${type} is not <FAMILY>.<SIZE><GiB>`,
-      );
-    }
-    const family = f.get('instance-family')?.[0];
-    const set = region.zones
-      .filter((z) => zone === undefined || z.name === zone)
+    const f = p.Filters;
+    // Several filters of one name each hold one value: all must hold (filters are AND-ed).
+    const zones = f?.get<string>('zone')?.map((z) => requireZone(deps, caller, z).name);
+    const families = f?.get<string>('instance-family');
+    const types = f?.get<string>('instance-type');
+    const all = (values: string[] | undefined, actual: string) => !values || values.every((v) => v === actual);
+    const set = callerRegion(deps, caller)
+      .zones.filter((z) => all(zones, z.name))
       .flatMap((z) =>
-        CATALOGUE.filter(
-          (t) => (type === undefined || t.name === type) && (family === undefined || t.family === family),
-        ).map((t) => ({
+        CATALOGUE.filter((t) => all(types, t.name) && all(families, t.family)).map((t) => ({
           Zone: z.name,
           InstanceType: t.name,
           InstanceFamily: t.family,

@@ -6,7 +6,7 @@ import { instanceState } from './instance.wire.ts';
 export default defineAction({
   product: 'cvm',
   name: 'DescribeInstancesStatus',
-  summary: 'The state of instances by ids (or all), newest first; unknown ids are simply absent',
+  summary: 'The state of instances by ids (or of all), newest first; unknown ids are simply absent',
   async: false,
   params: { InstanceIds: list(id('ins').required(), { max: 100 }), ...paging() },
   codes: ['InvalidInstanceId.Malformed', 'InvalidParameterValue.LimitExceeded'],

@@ -1,6 +1,6 @@
 import { formatIp } from '../../../../domain/cidr.ts';
 import type { InstanceView } from '../../../../domain/instance.service.ts';
-import { typeNameOf } from '../../../../domain/instance-types.ts';
+import { typeNameOfInstance } from '../../../../domain/instance-types.ts';
 import { instanceStateName, type Instance } from '../../../../domain/model.ts';
 import type { Catalogue } from '../../../../domain/regions.ts';
 
@@ -18,13 +18,14 @@ const OPERATION_STATE = { RUNNING: 'OPERATING', SUCCEEDED: 'SUCCESS', FAILED: 'F
 /** ISO 8601 UTC without milliseconds, as CVM prints times. */
 export const isoTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** What RunInstances stored to echo back (run-instances.ts). */
 type Attributes = {
   projectId?: number;
   chargeType?: string;
   renewFlag?: string;
-  systemDisk?: { DiskType?: string; DiskSize?: number };
-  dataDisks?: Array<{ DiskType?: string; DiskSize?: number }>;
-  internet?: { InternetChargeType?: string; InternetMaxBandwidthOut?: number };
+  systemDisk?: { diskType?: string; diskSize?: number };
+  dataDisks?: Array<{ diskType?: string; diskSize?: number }>;
+  internet?: { internetChargeType?: string; maxBandwidthOut?: number };
   keyIds?: string[];
   asVpcGateway?: boolean;
   disableApiTermination?: boolean;
@@ -32,7 +33,11 @@ type Attributes = {
   uuid?: string;
 };
 
-export function instanceToWire({ instance: i, lanIp, sgIds, latest }: InstanceView, catalogue: Catalogue) {
+/** Shown by every Describe, not configurable yet. */
+const OS_NAME = 'TencentOS Server 3.1 (TK4)';
+
+export function instanceToWire(v: InstanceView, catalogue: Catalogue) {
+  const { instance: i, lanIp, sgIds, latest, network } = v;
   const a = i.attributes as Attributes;
   const ips = lanIp === null ? [] : [formatIp(lanIp)];
   const state = instanceState(i);
@@ -40,33 +45,34 @@ export function instanceToWire({ instance: i, lanIp, sgIds, latest }: InstanceVi
   return {
     Placement: { Zone: catalogue.zoneById(i.zoneId)?.name ?? '', ProjectId: a.projectId ?? 0, HostIds: [], HostId: '' },
     InstanceId: i.id,
-    InstanceType: i.instanceType || typeNameOf(i.cpu, i.mem),
+    InstanceType: typeNameOfInstance(i),
     CPU: i.cpu,
     Memory: i.mem,
     RestrictState: 'NORMAL',
     InstanceName: i.name,
     InstanceChargeType: charge,
+    // No DiskId: Terraform would ask the CBS API about a `disk-` id (D28).
     SystemDisk: {
-      DiskType: a.systemDisk?.DiskType ?? 'CLOUD_PREMIUM',
-      DiskSize: a.systemDisk?.DiskSize ?? 50,
+      DiskType: a.systemDisk?.diskType ?? 'CLOUD_PREMIUM',
+      DiskSize: a.systemDisk?.diskSize ?? 50,
       DiskId: '',
       CdcId: '',
     },
     DataDisks: (a.dataDisks ?? []).map((d) => ({
-      DiskType: d.DiskType ?? 'CLOUD_PREMIUM',
-      DiskSize: d.DiskSize ?? 50,
+      DiskType: d.diskType ?? 'CLOUD_PREMIUM',
+      DiskSize: d.diskSize ?? 50,
       DiskId: '',
     })),
     PrivateIpAddresses: ips,
     PublicIpAddresses: [],
     InternetAccessible: {
-      InternetChargeType: a.internet?.InternetChargeType ?? 'TRAFFIC_POSTPAID_BY_HOUR',
-      InternetMaxBandwidthOut: a.internet?.InternetMaxBandwidthOut ?? 0,
+      InternetChargeType: a.internet?.internetChargeType ?? 'TRAFFIC_POSTPAID_BY_HOUR',
+      InternetMaxBandwidthOut: a.internet?.maxBandwidthOut ?? 0,
       PublicIpAssigned: false,
     },
     VirtualPrivateCloud: {
-      VpcId: i.vpcId ?? '',
-      SubnetId: i.subnetId ?? '',
+      VpcId: network?.vpcId ?? '',
+      SubnetId: network?.subnetId ?? '',
       AsVpcGateway: a.asVpcGateway ?? false,
       PrivateIpAddresses: ips,
       Ipv6AddressCount: 0,
@@ -75,15 +81,17 @@ export function instanceToWire({ instance: i, lanIp, sgIds, latest }: InstanceVi
     RenewFlag: charge === 'PREPAID' ? (a.renewFlag ?? 'NOTIFY_AND_MANUAL_RENEW') : null,
     CreatedTime: isoTime(i.createdAt),
     ExpiredTime: null,
-    OsName: 'TencentOS Server 3.1 (vpc-eni)',
+    OsName: OS_NAME,
     SecurityGroupIds: sgIds,
     LoginSettings: { KeyIds: a.keyIds ?? [] },
     InstanceState: state,
     Tags: [],
     StopChargingMode: state === 'STOPPED' ? (a.stoppedMode ?? 'KEEP_CHARGING') : 'NOT_APPLICABLE',
     Uuid: a.uuid ?? '',
+    // Terraform waits while OPERATING and dereferences the state: always a string. A task no longer
+    // kept (after a week) finished long ago.
     LatestOperation: i.latestOperation ?? '',
-    LatestOperationState: latest ? OPERATION_STATE[latest.state] : 'SUCCESS',
+    LatestOperationState: latest ? OPERATION_STATE[latest.state] : i.latestOperation ? 'SUCCESS' : '',
     LatestOperationRequestId: i.latestRequestId ?? '',
     LatestOperationErrorMsg: latest?.failure?.message ?? '',
     IPv6Addresses: [],

@@ -1,34 +1,38 @@
-import { runInstances } from '../../../../domain/instance.service.ts';
-import { DEFAULT_TYPE, parseInstanceType } from '../../../../domain/instance-types.ts';
 import { fail } from '../../../../domain/errors.ts';
+import { runInstances } from '../../../../domain/instance.service.ts';
+import { DEFAULT_TYPE, parseInstanceType, type InstanceType } from '../../../../domain/instance-types.ts';
 import { defineAction } from '../../action.ts';
-import { ProtocolError } from '../../handler.ts';
 import { bool, id, int, ip, list, object, oneOf, str } from '../../schema.ts';
+import { instanceType, networkId } from './cvm.params.ts';
 
 const disk = object({ DiskType: str({ max: 64 }), DiskSize: int({ min: 1, max: 32000 }) });
+const DEFAULT = parseInstanceType(DEFAULT_TYPE) as InstanceType;
+
+/** Charge types: the first three are accepted and echoed (all behave as pay-as-you-go, D14). */
+const CHARGE_TYPES = ['POSTPAID_BY_HOUR', 'PREPAID', 'SPOTPAID', 'CDHPAID', 'CDCPAID'] as const;
 
 export default defineAction({
   product: 'cvm',
   name: 'RunInstances',
-  summary: 'Create instances; a VPC instance gets its primary ENI in the subnet (PENDING until its task ends)',
+  summary:
+    'Create 1-100 instances (all or nothing); a VPC instance gets its primary ENI in the subnet. PENDING until its task ends, then RUNNING or LAUNCH_FAILED',
   async: true,
   params: {
-    Placement: object({ Zone: str({ max: 64 }), ProjectId: int({ min: 0 }) }).required(),
-    InstanceType: str({ max: 64 }).default(DEFAULT_TYPE),
+    Placement: object({ Zone: str({ max: 64 }).required(), ProjectId: int({ min: 0 }).default(0) }).required(),
+    InstanceType: instanceType().default(DEFAULT),
     ImageId: id('img').required(),
-    InstanceChargeType: oneOf(['POSTPAID_BY_HOUR', 'PREPAID', 'SPOTPAID', 'CDHPAID', 'CDCPAID']).default(
-      'POSTPAID_BY_HOUR',
-    ),
+    InstanceChargeType: oneOf(CHARGE_TYPES).default('POSTPAID_BY_HOUR'),
     InstanceChargePrepaid: object({ Period: int({ min: 1, max: 120 }), RenewFlag: str({ max: 64 }) }),
     VirtualPrivateCloud: object({
-      VpcId: str({ max: 64 }),
-      SubnetId: str({ max: 64 }),
-      AsVpcGateway: bool(),
-      PrivateIpAddresses: list(str({ max: 64 }).required(), { max: 20 }),
+      VpcId: networkId('vpc'),
+      SubnetId: networkId('subnet'),
+      AsVpcGateway: bool().default(false),
+      // One primary address per instance, at most 20 (more is a plain InvalidParameterValue).
+      PrivateIpAddresses: list(ip().required(), { max: 20 }),
     }),
     SecurityGroupIds: list(id('sg').required(), { max: 5 }),
     InstanceCount: int({ min: 1, max: 100 }).default(1),
-    InstanceName: str({ max: 1000 }).default('未命名'),
+    InstanceName: str({ max: 128 }).default('未命名'),
     SystemDisk: disk,
     DataDisks: list(disk.required(), { max: 20 }),
     InternetAccessible: object({
@@ -38,7 +42,8 @@ export default defineAction({
     }),
     LoginSettings: object({ KeyIds: list(str({ max: 64 }).required(), { max: 100 }) }),
     DisableApiTermination: bool().default(false),
-    ClientToken: str({ max: 1000 }),
+    // Checked, not yet used to deduplicate requests.
+    ClientToken: str({ max: 64 }),
     DryRun: bool().default(false),
   },
   fields: {
@@ -57,6 +62,7 @@ export default defineAction({
     'InvalidParameterValue.SubnetIdMalformed',
     'InvalidParameterValue.VpcIdNotExist',
     'InvalidParameterValue.SubnetNotExist',
+    'InvalidParameterValue.VpcIdSubnetIdNotMatch',
     'InvalidParameterValue.SubnetIdZoneIdNotMatch',
     'InvalidParameter.InvalidIpFormat',
     'VpcAddrNotInSubNet',
@@ -69,78 +75,45 @@ export default defineAction({
     'InvalidInstanceName.TooLong',
     'LimitExceeded.InstanceQuota',
     'InvalidClientToken.TooLong',
-    'UnsupportedOperation',
     'InvalidParameterCombination',
+    'UnsupportedOperation',
   ],
   async handle({ deps, caller }, p) {
-    // Codes CVM gives these parameters of its own, before any rule.
-    if (p.ClientToken !== undefined && p.ClientToken.length > 64) {
-      throw new ProtocolError('InvalidClientToken.TooLong', 'parameter ClientToken is longer than 64 characters');
-    }
-    if ([...p.InstanceName].length > 128) {
-      throw new ProtocolError('InvalidInstanceName.TooLong', 'parameter InstanceName is longer than 128 characters');
-    }
-    const type = parseInstanceType(p.InstanceType);
-    if (type === 'malformed') {
-      throw new ProtocolError(
-        'InvalidInstanceType.Malformed',
-        `parameter InstanceType: ${JSON.stringify(p.InstanceType)} is not <FAMILY>.<SIZE><GiB>`,
-      );
-    }
-    if (type === 'unknown') {
-      throw new ProtocolError(
-        'InvalidParameterValue.InstanceTypeNotFound',
-        `parameter InstanceType: ${p.InstanceType} is not offered`,
-      );
-    }
-    if (p.Placement.Zone === undefined)
-      fail('invalidParameter', 'parameter Placement.Zone is required', { reason: 'missing' });
     if (p.InstanceChargeType === 'CDHPAID' || p.InstanceChargeType === 'CDCPAID') {
-      fail('unsupported', `parameter InstanceChargeType: ${p.InstanceChargeType} instances are not offered`);
+      fail('unsupported', `parameter InstanceChargeType: ${p.InstanceChargeType} instances are not offered here`);
     }
     const vpc = p.VirtualPrivateCloud;
     if (vpc?.VpcId === 'DEFAULT' || vpc?.SubnetId === 'DEFAULT') {
       fail('unsupported', 'parameter VirtualPrivateCloud: there is no default VPC here; name a VPC and a subnet');
     }
-    const vpcId =
-      vpc?.VpcId === undefined ? undefined : id('vpc').required().read(vpc.VpcId, 'VirtualPrivateCloud.VpcId');
-    const subnetId =
-      vpc?.SubnetId === undefined
-        ? undefined
-        : id('subnet').required().read(vpc.SubnetId, 'VirtualPrivateCloud.SubnetId');
-    const privateIps = vpc?.PrivateIpAddresses ?? [];
-    for (const [n, address] of privateIps.entries()) {
-      try {
-        ip().required().read(address, `VirtualPrivateCloud.PrivateIpAddresses.${n}`);
-      } catch {
-        throw new ProtocolError(
-          'InvalidParameter.InvalidIpFormat',
-          `parameter VirtualPrivateCloud.PrivateIpAddresses.${n} is not an IPv4 address`,
-        );
-      }
-    }
+    const type = p.InstanceType;
     const { instanceIds } = await runInstances(deps, caller, {
       zone: p.Placement.Zone,
       cpu: type.cpu,
       mem: type.mem,
       instanceType: type.name,
       imageId: p.ImageId,
+      // Echoed back by DescribeInstances, with no rule attached (but disableApiTermination).
       attributes: {
-        projectId: p.Placement.ProjectId ?? 0,
+        projectId: p.Placement.ProjectId,
         chargeType: p.InstanceChargeType,
         renewFlag: p.InstanceChargePrepaid?.RenewFlag,
-        systemDisk: p.SystemDisk,
-        dataDisks: p.DataDisks,
-        internet: p.InternetAccessible,
+        systemDisk: p.SystemDisk && { diskType: p.SystemDisk.DiskType, diskSize: p.SystemDisk.DiskSize },
+        dataDisks: p.DataDisks?.map((d) => ({ diskType: d.DiskType, diskSize: d.DiskSize })),
+        // Nested names differ from the top-level ones (chargeType…), which the filters look up.
+        internet: p.InternetAccessible && {
+          internetChargeType: p.InternetAccessible.InternetChargeType,
+          maxBandwidthOut: p.InternetAccessible.InternetMaxBandwidthOut,
+        },
         keyIds: p.LoginSettings?.KeyIds,
-        asVpcGateway: vpc?.AsVpcGateway,
+        asVpcGateway: vpc?.AsVpcGateway ?? false,
         disableApiTermination: p.DisableApiTermination,
       },
-      vpcId,
-      subnetId,
+      vpcId: vpc?.VpcId,
+      subnetId: vpc?.SubnetId,
       name: p.InstanceName,
       count: p.InstanceCount,
-      privateIps,
+      privateIps: vpc?.PrivateIpAddresses ?? [],
       sgIds: p.SecurityGroupIds ?? [],
       dryRun: p.DryRun,
     });
