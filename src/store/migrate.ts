@@ -2,13 +2,14 @@ import type { Db } from './db.ts';
 import * as m001 from './migrations/001-initial.ts';
 import * as m002 from './migrations/002-eni-listing-indexes.ts';
 import * as m003 from './migrations/003-api3.ts';
+import * as m004 from './migrations/004-client-tokens.ts';
 
 interface Migration {
   version: number;
   up(t: { autoIdType: string }): string[];
 }
 
-const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
+const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 /** Applies every migration the database lacks, in one transaction; several replicas may race here. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Task, TaskFailure } from '../domain/model.ts';
 import { purgeSignatures } from '../store/account.repo.ts';
+import { purgeClientTokens } from '../store/client-token.repo.ts';
 import type { Db } from '../store/db.ts';
 import { purgeFailedLaunches } from '../store/instance.repo.ts';
 import { claimDueTasks, finishTask, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
@@ -149,6 +150,7 @@ export class Worker {
   async housekeeping(now = this.o.now()): Promise<void> {
     try {
       await purgeSignatures(this.o.db, now);
+      await purgeClientTokens(this.o.db, now);
       await purgeFinishedTasks(this.o.db, now - TASK_RETENTION_MS);
       await purgeFailedLaunches(this.o.db, now - FAILED_LAUNCH_RETENTION_MS);
     } catch (err) {

@@ -121,7 +121,8 @@ for (const backend of backends()) {
               ],
               SecondaryPrivateIpAddressCount: 2,
               QosLevel: 'AU',
-              ClientToken: 'assign-token-1',
+              // A token of its own per call: a token names one call (docs/api3.md, "Idempotent writes").
+              ClientToken: `assign-${method}`,
             });
             assert.match(r.RequestId, UUID);
             requestId = r.RequestId;

@@ -9,6 +9,7 @@ import { printable, toParamMap } from '../v2/params.ts';
 import { algorithmOf, sign, signatureMatches, sourceString } from '../v2/signature.ts';
 import type { ActionDef } from './action.ts';
 import { v3Code, type Product } from './errors.ts';
+import { IdempotencyRefusal, withClientToken } from './idempotency.ts';
 import { decodeForm, decodeJsonBody, unflatten } from './params.ts';
 import { readSchema } from './schema.ts';
 import { canonicalRequest, hexMatches, parseAuthorization, payloadHash, scopeDate, tc3Signature } from './signature.ts';
@@ -219,6 +220,10 @@ export function v3Handler(o: {
       if (req.method !== 'GET' && req.method !== 'POST') {
         throw new ProtocolError('UnsupportedProtocol', 'use GET or POST');
       }
+      // No vpc or cvm action takes a file: a multipart body is not read (send JSON).
+      if (/^multipart\//i.test(header(req, 'content-type') ?? '')) {
+        throw new ProtocolError('InvalidRequest', 'multipart/form-data bodies are not accepted here; send JSON');
+      }
       const authorization = header(req, 'authorization');
       const v1Raw = req.method === 'GET' ? req.rawQuery : req.body.toString('utf8');
       let admitted: Admitted;
@@ -236,10 +241,18 @@ export function v3Handler(o: {
       const input = readSchema(def.params, admitted.params);
       const caller = { appId: admitted.appId, region: r?.name ?? '', requestId };
       const language = header(req, 'x-tc-language') === 'zh-CN' ? 'zh-CN' : 'en-US';
-      const out = await def.handle({ deps: o.deps, caller, language }, input);
-      return { Response: { ...out, RequestId: requestId } };
+      const run = async () => ({
+        ...(await def!.handle({ deps: o.deps, caller, language }, input)),
+        RequestId: requestId,
+      });
+      const token = (input as { ClientToken?: unknown }).ClientToken;
+      if (typeof token !== 'string' || token === '' || !('ClientToken' in def.params)) return { Response: await run() };
+      const key = { appId: admitted.appId, action: def.name, token };
+      return { Response: await withClientToken(o.deps.db, o.deps.now(), key, product, admitted.params, run) };
     } catch (err) {
-      if (err instanceof ProtocolError) return errorEnvelope(err.code, err.message, requestId);
+      if (err instanceof ProtocolError || err instanceof IdempotencyRefusal) {
+        return errorEnvelope(err.code, err.message, requestId);
+      }
       if (err instanceof DomainError) {
         const code = v3Code(err, { product, action: def?.name ?? '' });
         return errorEnvelope(code, messageOf(err, fieldNamer(def?.fields ?? {})), requestId);

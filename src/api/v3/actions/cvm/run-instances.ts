@@ -54,6 +54,7 @@ export default defineAction({
     'sgIds.*': 'SecurityGroupIds.*',
   },
   codes: [
+    'MutexOperation.TaskRunning',
     'InvalidZone.MismatchRegion',
     'InvalidInstanceType.Malformed',
     'InvalidParameterValue.InstanceTypeNotFound',

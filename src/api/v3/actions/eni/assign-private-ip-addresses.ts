@@ -33,6 +33,8 @@ export default defineAction({
     'ips.*.primary': 'PrivateIpAddresses.*.Primary',
   },
   codes: [
+    'UnsupportedOperation.IdempotentParameterMismatch',
+    'UnsupportedOperation.IdempotentProcessing',
     'InvalidParameterValue.DuplicatePara',
     'InvalidParameterValue.LimitExceeded',
     'InvalidParameterValue.Range',

@@ -16,6 +16,8 @@ export default defineAction({
     ClientToken: clientToken(),
   },
   codes: [
+    'UnsupportedOperation.IdempotentParameterMismatch',
+    'UnsupportedOperation.IdempotentProcessing',
     'InvalidParameterValue.Range',
     'LimitExceeded',
     'ResourceNotFound',

@@ -17,6 +17,8 @@ export default defineAction({
   },
   fields: CREATE_FIELDS,
   codes: [
+    'UnsupportedOperation.IdempotentParameterMismatch',
+    'UnsupportedOperation.IdempotentProcessing',
     ...CREATE_CODES,
     'UnsupportedOperation.InvalidState',
     'UnsupportedOperation.VpcMismatch',

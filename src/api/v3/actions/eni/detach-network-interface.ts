@@ -10,6 +10,8 @@ export default defineAction({
   async: true,
   params: { NetworkInterfaceId: id('eni').required(), InstanceId: id('ins').required(), ClientToken: clientToken() },
   codes: [
+    'UnsupportedOperation.IdempotentParameterMismatch',
+    'UnsupportedOperation.IdempotentProcessing',
     'ResourceNotFound',
     'UnsupportedOperation',
     'UnsupportedOperation.AttachmentNotFound',

@@ -78,6 +78,8 @@ export function createInput(p: CreateParams): CreateEniInput {
 
 /** The codes a create can answer beyond the common ones. */
 export const CREATE_CODES = [
+  'UnsupportedOperation.IdempotentParameterMismatch',
+  'UnsupportedOperation.IdempotentProcessing',
   'InvalidParameterValue.LimitExceeded',
   'InvalidParameterValue.Range',
   'InvalidParameterValue.Reserved',
