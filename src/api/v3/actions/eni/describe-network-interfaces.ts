@@ -3,7 +3,7 @@ import { DomainError } from '../../../../domain/errors.ts';
 import type { EniFilter } from '../../../../store/eni.repo.ts';
 import { defineAction, NEWEST_FIRST, pageOf, paging } from '../../action.ts';
 import { filters, id, list, type Filters } from '../../schema.ts';
-import { hasTagFilter, keepsAll, refuseCoexist } from '../vpc/params.wire.ts';
+import { DESCRIBE_CODES, hasTagFilter, keepsAll, refuseCoexist } from '../vpc/params.wire.ts';
 import { eniToWire } from './eni.wire.ts';
 
 const FILTERS = [
@@ -85,16 +85,7 @@ export default defineAction({
     Filters: filters({ names: FILTERS, tagPrefix: true, maxFilters: 10, maxValues: 100 }),
     ...paging(),
   },
-  codes: [
-    'InvalidParameter.Coexist',
-    'InvalidParameter.FilterInvalidKey',
-    'InvalidParameter.FilterNotDict',
-    'InvalidParameter.FilterValuesNotList',
-    'InvalidParameterValue.LimitExceeded',
-    'InvalidParameterValue.Range',
-    'InvalidParameterValue.TooLong',
-    'ResourceNotFound',
-  ],
+  codes: DESCRIBE_CODES,
   async handle({ deps, caller }, p) {
     refuseCoexist(p.NetworkInterfaceIds, 'NetworkInterfaceIds', p.Filters);
     const ids = p.NetworkInterfaceIds?.length ? p.NetworkInterfaceIds : undefined;

@@ -2,7 +2,7 @@ import { describeSecurityGroups } from '../../../../domain/security-group.servic
 import type { SecurityGroupFilter } from '../../../../store/sg.repo.ts';
 import { defineAction, pageOf } from '../../action.ts';
 import { filters, id, list, oneOf, type Filters } from '../../schema.ts';
-import { hasTagFilter, refuseCoexist, textPaging } from './params.wire.ts';
+import { DESCRIBE_CODES, hasTagFilter, refuseCoexist, textPaging } from './params.wire.ts';
 import { securityGroupToWire } from './vpc.wire.ts';
 
 const FILTERS = ['security-group-id', 'project-id', 'security-group-name', 'tag-key'] as const;
@@ -30,16 +30,7 @@ export default defineAction({
     OrderField: oneOf(['CreatedTime', 'UpdateTime'] as const),
     OrderDirection: oneOf(['ASC', 'DESC'] as const),
   },
-  codes: [
-    'InvalidParameter.Coexist',
-    'InvalidParameter.FilterInvalidKey',
-    'InvalidParameter.FilterNotDict',
-    'InvalidParameter.FilterValuesNotList',
-    'InvalidParameterValue.LimitExceeded',
-    'InvalidParameterValue.Range',
-    'InvalidParameterValue.TooLong',
-    'ResourceNotFound',
-  ],
+  codes: DESCRIBE_CODES,
   async handle({ deps, caller }, p) {
     refuseCoexist(p.SecurityGroupIds, 'SecurityGroupIds', p.Filters);
     const ids = p.SecurityGroupIds?.length ? p.SecurityGroupIds : undefined;

@@ -4,7 +4,16 @@ import type { Deps } from '../../../../domain/deps.ts';
 import type { SubnetFilter } from '../../../../store/subnet.repo.ts';
 import { defineAction, NEWEST_FIRST } from '../../action.ts';
 import { filters, id, int, list, type Filters } from '../../schema.ts';
-import { hasTagFilter, keepsAll, nextToken, pageToken, refuseCoexist, textPaging, tokenPage } from './params.wire.ts';
+import {
+  DESCRIBE_CODES,
+  hasTagFilter,
+  keepsAll,
+  nextToken,
+  pageToken,
+  refuseCoexist,
+  textPaging,
+  tokenPage,
+} from './params.wire.ts';
 import { subnetToWire } from './vpc.wire.ts';
 
 const FILTERS = [
@@ -59,16 +68,7 @@ export default defineAction({
     MaxResults: int({ min: 1, max: 100 }),
     NextToken: pageToken(),
   },
-  codes: [
-    'InvalidParameter.Coexist',
-    'InvalidParameter.FilterInvalidKey',
-    'InvalidParameter.FilterNotDict',
-    'InvalidParameter.FilterValuesNotList',
-    'InvalidParameterValue.LimitExceeded',
-    'InvalidParameterValue.Range',
-    'InvalidParameterValue.TooLong',
-    'ResourceNotFound',
-  ],
+  codes: DESCRIBE_CODES,
   async handle({ deps, caller }, p) {
     refuseCoexist(p.SubnetIds, 'SubnetIds', p.Filters);
     const ids = p.SubnetIds?.length ? p.SubnetIds : undefined;

@@ -2,7 +2,7 @@ import { describeVpcs } from '../../../../domain/vpc.service.ts';
 import type { VpcFilter } from '../../../../store/vpc.repo.ts';
 import { defineAction, NEWEST_FIRST, pageOf } from '../../action.ts';
 import { filters, id, list, type Filters } from '../../schema.ts';
-import { hasTagFilter, keepsAll, refuseCoexist, textPaging } from './params.wire.ts';
+import { DESCRIBE_CODES, hasTagFilter, keepsAll, refuseCoexist, textPaging } from './params.wire.ts';
 import { vpcToWire } from './vpc.wire.ts';
 
 const FILTERS = [
@@ -42,16 +42,7 @@ export default defineAction({
     Filters: filters({ names: FILTERS, tagPrefix: true, maxFilters: 10, maxValues: 100 }),
     ...textPaging(),
   },
-  codes: [
-    'InvalidParameter.Coexist',
-    'InvalidParameter.FilterInvalidKey',
-    'InvalidParameter.FilterNotDict',
-    'InvalidParameter.FilterValuesNotList',
-    'InvalidParameterValue.LimitExceeded',
-    'InvalidParameterValue.Range',
-    'InvalidParameterValue.TooLong',
-    'ResourceNotFound',
-  ],
+  codes: DESCRIBE_CODES,
   async handle({ deps, caller }, p) {
     refuseCoexist(p.VpcIds, 'VpcIds', p.Filters);
     const ids = p.VpcIds?.length ? p.VpcIds : undefined;

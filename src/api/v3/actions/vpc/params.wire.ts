@@ -141,3 +141,15 @@ export function pageToken(): Param<number | undefined> {
     return Number(s);
   });
 }
+
+/** What the VPC Describe actions (VPCs, subnets, security groups, ENIs) can answer beyond the common codes. */
+export const DESCRIBE_CODES = [
+  'InvalidParameter.Coexist',
+  'InvalidParameter.FilterInvalidKey',
+  'InvalidParameter.FilterNotDict',
+  'InvalidParameter.FilterValuesNotList',
+  'InvalidParameterValue.LimitExceeded',
+  'InvalidParameterValue.Range',
+  'InvalidParameterValue.TooLong',
+  'ResourceNotFound',
+] as const;
