@@ -17,7 +17,7 @@ import { freshMac } from './eni.service.ts';
 import { fail, notFound } from './errors.ts';
 import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
 import { requireDistinct, requireSecurityGroups, requireSubnet, requireVpc, requireZone } from './lookup.ts';
-import { findTask } from '../store/task.repo.ts';
+import { tasksByRequestIds } from '../store/task.repo.ts';
 import { InstanceStatus, instanceStateName, type Caller, type Instance, type Page, type Task } from './model.ts';
 
 // The CVM subset: just enough instance lifecycle to exercise the ENI rules.
@@ -270,11 +270,11 @@ export async function describeInstances(
     deps.db,
     ips.map((p) => p.eniId),
   );
-  // One batch of instances shares one operation: each task is read once.
-  const tasks = new Map<string, Task | undefined>();
-  for (const requestId of new Set(page.items.map((i) => i.latestRequestId))) {
-    if (requestId) tasks.set(requestId, await findTask(deps.db, caller.appId, requestId));
-  }
+  // The tasks of the page's latest operations, in one query (a batch shares one task).
+  const requestIds = [...new Set(page.items.flatMap((i) => (i.latestRequestId ? [i.latestRequestId] : [])))];
+  const tasks = new Map<string, Task>(
+    (await tasksByRequestIds(deps.db, caller.appId, requestIds)).map((t) => [t.requestId!, t]),
+  );
   return {
     total: page.total,
     items: page.items.map((instance) => {

@@ -61,6 +61,16 @@ export async function findTask(q: Queryable, appId: number, key: number | string
   return row && toTask(row);
 }
 
+/** Tasks of the account by the RequestIds that created them, in one query (listing pages). */
+export async function tasksByRequestIds(q: Queryable, appId: number, requestIds: readonly string[]): Promise<Task[]> {
+  if (requestIds.length === 0) return [];
+  const rows = await q.all<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) AND app_id = ?`,
+    [...requestIds, appId],
+  );
+  return rows.map(toTask);
+}
+
 /**
  * Claims up to `limit` running tasks that are due and not leased by a live worker, leasing them
  * until `leaseUntil`. Replicas never claim the same task: the rows are locked, and locked rows are
