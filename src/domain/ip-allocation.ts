@@ -8,7 +8,22 @@ import type { Subnet } from './model.ts';
 // free until they commit.
 
 /**
- * Checks caller-chosen addresses: inside the subnet, not reserved, not in use. `field(n)` is the
+ * Refuses a list that names one address twice. The request alone decides it, so callers run it with
+ * their other input checks, before any lookup; `field(n)` names the parameter of the n-th address.
+ */
+export function requireDistinctIps(ips: readonly string[], field: (n: number) => string): void {
+  const seen = new Set<number>();
+  for (const [n, text] of ips.entries()) {
+    const ip = parseIp(text)!;
+    if (seen.has(ip))
+      fail('invalidValue', `private IP ${text} is listed twice`, { field: field(n), reason: 'duplicate' });
+    seen.add(ip);
+  }
+}
+
+/**
+ * Checks caller-chosen addresses, already distinct (requireDistinctIps): inside the subnet, not
+ * reserved, not in use. `field(n)` is the
  * domain field that gave the n-th address, so that the answer names the parameter it is about.
  */
 export async function checkRequestedIps(
@@ -32,7 +47,6 @@ export async function checkRequestedIps(
         reason: 'reserved',
       });
     }
-    if (out.includes(ip)) fail('invalidValue', `${what} is requested twice`, { ...at, reason: 'duplicate' });
     if (await findIp(q, subnet.id, ip)) fail('ipInUse', `${what} is already in use`, at);
     out.push(ip);
   }

@@ -16,3 +16,17 @@ export function instanceLimits(cpu: number, memGb: number): InstanceLimits {
 
 /** An ENI that is attached to no instance may hold this many private IPs, primary included. */
 export const MAX_IPS_UNATTACHED_ENI = 30;
+
+/** The longest name or description of a resource, in characters (code points), as both APIs document. */
+export const NAME_MAX = 60;
+
+const PRIMARY_SUFFIX = '-primary';
+
+/**
+ * The name of the primary ENI a launch creates: the instance's name (or id) and `-primary`, with the
+ * name cut short so the whole stays within NAME_MAX, and so can be searched for and written back.
+ */
+export function primaryEniName(instance: { id: string; name: string }): string {
+  const base = [...(instance.name || instance.id)].slice(0, NAME_MAX - PRIMARY_SUFFIX.length).join('');
+  return base + PRIMARY_SUFFIX;
+}

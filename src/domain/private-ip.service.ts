@@ -8,7 +8,7 @@ import { parseIp } from './cidr.ts';
 import { withTask, type Deps } from './deps.ts';
 import { ipLimitOf, requireIdle, requireSteadyInstance, type EniRef, type RequestedIp } from './eni.service.ts';
 import { fail, notFound } from './errors.ts';
-import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
+import { checkRequestedIps, pickFreeIps, requireDistinctIps } from './ip-allocation.ts';
 import { requireEni, requireVpc } from './lookup.ts';
 import type { Caller, Eni, Instance, PrivateIp, Subnet } from './model.ts';
 
@@ -36,6 +36,10 @@ export async function assignPrivateIpAddresses(
       field: `ips.${primary}.primary`,
     });
   }
+  requireDistinctIps(
+    input.ips.map((i) => i.ip),
+    (n) => `ips.${n}.ip`,
+  );
   return withTask(deps, caller, 'AssignPrivateIpAddresses', async (tx) => {
     if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId);
     const { eni, subnet } = await lockEniAndSubnet(tx, caller, input);
@@ -88,10 +92,7 @@ export async function unassignPrivateIpAddresses(
   if (input.ips.length === 0) {
     fail('invalidParameter', 'name at least one private IP to release', { field: 'ips', reason: 'missing' });
   }
-  const twice = input.ips.findIndex((ip, n) => input.ips.indexOf(ip) !== n);
-  if (twice >= 0) {
-    fail('invalidValue', `repeats ${input.ips[twice]}`, { field: `ips.${twice}`, reason: 'duplicate' });
-  }
+  requireDistinctIps(input.ips, (n) => `ips.${n}`);
   return withTask(deps, caller, 'UnassignPrivateIpAddresses', async (tx) => {
     if (input.vpcId !== undefined) await requireVpc(tx, caller, input.vpcId);
     const eni = await requireEni(tx, caller, input.eniId, { vpcId: input.vpcId, lock: true });

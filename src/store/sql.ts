@@ -1,5 +1,6 @@
 import type { OrderDirection, Page } from '../domain/model.ts';
 import type { SqlValue } from './db.ts';
+import { foldCase } from './fold.ts';
 
 // Small builders for the filtered, paged listings of Describe actions.
 
@@ -11,10 +12,13 @@ export class Where {
     this.params.push(...params);
     return this;
   }
-  /** Case-insensitive substring match. */
+  /**
+   * Case-insensitive substring match of a searchable text, through its folded copy `<column>_fold`
+   * (see fold.ts); `%`, `_` and `\\` in `text` are literal.
+   */
   contains(column: string, text: string): this {
-    const escaped = text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c);
-    return this.add(`LOWER(${column}) LIKE ? ESCAPE '\\'`, `%${escaped}%`);
+    const escaped = foldCase(text).replace(/[\\%_]/g, (c) => '\\' + c);
+    return this.add(`${column}_fold LIKE ? ESCAPE '\\'`, `%${escaped}%`);
   }
   /** `column` equals one of `values`; an empty list matches nothing (a filter with no values). */
   anyOf(column: string, values: readonly SqlValue[]): this {

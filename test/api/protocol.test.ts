@@ -17,7 +17,7 @@ import {
   type RawResponse,
 } from '../support/raw-client.ts';
 
-// The transport around the v2 API (DECISIONS.md §1): paths, methods, size limits, the absolute-form
+// The transport around the v2 API (docs/contract.md, "Wire protocol"): paths, methods, size limits, the absolute-form
 // request line the SDK sends through a proxy, where parameters are read from, and the exact shape
 // of every envelope.
 
@@ -247,11 +247,11 @@ for (const backend of backends()) {
         }
       }
 
-      it('a parameter given twice → 4000 InvalidParameter naming it', async () => {
+      it('a parameter added after signing → 4100: a repeat is judged only once the request is admitted', async () => {
         const signed = signParams(describeVpcs(), { method: 'POST', host: server.host });
         const body = `${encodeForm(signed)}&limit=1&limit=2`;
         const res = await rawRequest(port, { method: 'POST', target: '/v2/index.php', body });
-        expectError(envelope(res), 4000, 'InvalidParameter', 'limit');
+        expectError(envelope(res), 4100, 'AuthFailure.SignatureFailure');
       });
     });
 

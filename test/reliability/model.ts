@@ -1,4 +1,4 @@
-// A reference model of the ENI rules (DECISIONS.md §4–7 and docs/decisions.md), written from the
+// A reference model of the ENI rules (docs/contract.md, "Business rules" to "Instances and security groups", and docs/decisions.md), written from the
 // documents, independent of src/: plain data and the checks in the documented order. The model
 // test runs every operation against it and against the real server and compares the answers and
 // the resulting state.
@@ -34,7 +34,7 @@ export const CODES: Record<string, number> = {
 
 export const Status = { RUNNING: 2, CREATING: 3, STOPPED: 4, TERMINATING: 6, STARTING: 8, STOPPING: 9 } as const;
 
-/** ENIs per instance and IPs per ENI by size (DECISIONS.md §6), for the sizes the test uses. */
+/** ENIs per instance and IPs per ENI by size (docs/contract.md, "Limits per instance"), for the sizes the test uses. */
 export function limitsOf(cpu: number, mem: number): { enis: number; ips: number } {
   if (cpu <= 1) return mem <= 1 ? { enis: 2, ips: 2 } : { enis: 2, ips: 6 };
   if (cpu <= 2) return { enis: 2, ips: 10 };
@@ -104,6 +104,10 @@ class Refusal extends Error {
 const refuse = (codeDesc: string): never => {
   throw new Refusal(codeDesc);
 };
+/** An address listed twice: the request alone decides it, before any lookup. */
+const distinct = (ips: readonly number[]): void => {
+  if (new Set(ips).size !== ips.length) refuse('InvalidParameterValue');
+};
 
 /** Runs the checks; a Refusal thrown by one of them becomes the expected error. */
 function checked(fn: () => Expectation): Expectation {
@@ -169,17 +173,14 @@ export class Model {
     for (const e of this.enis.values()) if (e.subnetId === subnetId && e.ips.has(ip)) return true;
     return false;
   }
-  /** Caller-chosen addresses, checked in order: inside, usable, not twice, free. */
+  /** Caller-chosen addresses, already distinct (`distinct`), checked in order: inside, usable, free. */
   private requested(subnet: MSubnet, ips: readonly number[]): number[] {
-    const out: number[] = [];
     for (const ip of ips) {
       if (ip < subnet.network || ip >= subnet.network + subnet.size) refuse('InvalidPrivateIpAddress.NotInSubnet');
       if (ip < subnet.network + 2 || ip > subnet.network + subnet.size - 2) refuse('InvalidParameterValue');
-      if (out.includes(ip)) refuse('InvalidParameterValue');
       if (this.inUse(subnet.id, ip)) refuse('InvalidPrivateIpAddress.InUse');
-      out.push(ip);
     }
-    return out;
+    return [...ips];
   }
   /** The lowest `count` free usable addresses, leaving out `exclude`; all or nothing. */
   private pick(subnet: MSubnet, count: number, exclude: readonly number[]): number[] {
@@ -328,9 +329,10 @@ export class Model {
     return checked(() => {
       const flagged = o.ips.filter((i) => i.primary).length;
       if (flagged > 1) refuse('InvalidParameterValue');
+      distinct(o.ips.map((i) => i.ip));
       this.vpc(o.vpcId);
       const subnet = this.subnetIn(o.vpcId, o.subnetId);
-      // The limit answers before the address rules (DECISIONS.md §4: limits, then IP rules).
+      // The limit answers before the address rules (docs/contract.md, "Business rules and their order": limits, then IP rules).
       const total = o.ips.length + o.secondaryCount + (flagged ? 0 : 1);
       if (total > UNATTACHED_IPS) refuse('PrivateIpAddressLimitExceeded');
       const requested = this.requested(
@@ -451,6 +453,7 @@ export class Model {
   assignPrivateIpAddresses(vpcId: string, eniId: string, ips: number[], count: number): Expectation {
     return checked(() => {
       if (ips.length === 0 && count === 0) refuse('InvalidParameter');
+      distinct(ips);
       this.vpc(vpcId);
       const eni = this.eniIn(vpcId, eniId);
       const ins = eni.instanceId === null ? undefined : this.instances.get(eni.instanceId);
@@ -479,7 +482,7 @@ export class Model {
 
   unassignPrivateIpAddresses(vpcId: string, eniId: string, ips: number[]): Expectation {
     return checked(() => {
-      if (new Set(ips).size !== ips.length) refuse('InvalidParameterValue');
+      distinct(ips);
       this.vpc(vpcId);
       const eni = this.eniIn(vpcId, eniId);
       const ins = eni.instanceId === null ? undefined : this.instances.get(eni.instanceId);

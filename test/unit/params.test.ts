@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeForm, printable, toParamMap } from '../../src/api/v2/params.ts';
+import { decodeForm, FormParams, printable } from '../../src/api/v2/params.ts';
 import { codeOf, v2CodeDesc } from '../../src/api/v2/errors.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 
@@ -76,51 +76,41 @@ describe('decodeForm', () => {
   }
 });
 
-describe('toParamMap', () => {
+describe('FormParams', () => {
   it('reads _ in names as .', () => {
-    const map = toParamMap([
+    const params = new FormParams([
       ['subnetSet_0_subnetName', 'a'],
       ['Action', 'CreateVpc'],
     ]);
-    assert.equal(map.get('subnetSet.0.subnetName'), 'a');
-    assert.equal(map.get('Action'), 'CreateVpc');
-    assert.equal(map.size, 2);
+    assert.equal(params.get('subnetSet.0.subnetName'), 'a');
+    assert.equal(params.get('Action'), 'CreateVpc');
+    assert.equal(params.size, 2);
   });
 
-  it('refuses a name given twice', () => {
-    rejects(
-      () =>
-        toParamMap([
-          ['vpcId', 'a'],
-          ['vpcId', 'b'],
-        ]),
-      'InvalidParameter',
-      'vpcId',
-    );
+  it('refuses to read a name given twice, and only when it is read', () => {
+    const params = new FormParams([
+      ['vpcId', 'a'],
+      ['vpcId', 'b'],
+      ['Action', 'DescribeVpcEx'],
+    ]);
+    assert.equal(params.get('Action'), 'DescribeVpcEx');
+    rejects(() => params.get('vpcId'), 'InvalidParameter', 'vpcId');
   });
 
   it('refuses the same name given once with _ and once with .', () => {
-    rejects(
-      () =>
-        toParamMap([
-          ['ids.0', 'a'],
-          ['ids_0', 'b'],
-        ]),
-      'InvalidParameter',
-      'ids.0',
-    );
+    const params = new FormParams([
+      ['ids.0', 'a'],
+      ['ids_0', 'b'],
+    ]);
+    rejects(() => params.get('ids.0'), 'InvalidParameter', 'ids.0');
   });
 
   it('refuses a duplicate even when both values are equal (the signature could not tell them apart)', () => {
-    rejects(
-      () =>
-        toParamMap([
-          ['Nonce', '1'],
-          ['Nonce', '1'],
-        ]),
-      'InvalidParameter',
-      'Nonce',
-    );
+    const params = new FormParams([
+      ['Nonce', '1'],
+      ['Nonce', '1'],
+    ]);
+    rejects(() => params.get('Nonce'), 'InvalidParameter', 'Nonce');
   });
 });
 

@@ -3,6 +3,7 @@ import { claimSignature } from '../../store/account.repo.ts';
 import { keyLookup } from '../keys.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { printable, type Pairs } from './params.ts';
+import type { ParamMap } from './schema.ts';
 import { algorithmOf, sign, signatureMatches, sourceString, V2_PATH } from './signature.ts';
 
 // Admission of a v2 request, in the documented order: common parameters (4000), key
@@ -19,12 +20,12 @@ export interface Admitted {
 }
 
 export interface Authenticator {
-  admit(method: string, host: string, pairs: Pairs, params: ReadonlyMap<string, string>): Promise<Admitted>;
+  admit(method: string, host: string, pairs: Pairs, params: ParamMap): Promise<Admitted>;
 }
 
 const UINT = /^\d{1,19}$/;
 
-function common(params: ReadonlyMap<string, string>, name: string, pattern?: RegExp): string {
+function common(params: ParamMap, name: string, pattern?: RegExp): string {
   const value = params.get(name);
   if (value === undefined || value === '')
     fail('invalidParameter', `common parameter ${name} is required`, { reason: 'missing' });

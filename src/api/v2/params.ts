@@ -44,16 +44,34 @@ export function printable(name: string): string {
 }
 
 /**
- * The parameters as a map for the action, names read with `_` as `.` (the v2 backend treated the
- * two alike). A name given twice is ambiguous and refused.
+ * The parameters of a request, names read with `_` as `.` (the v2 backend treated the two alike). A
+ * name given twice is ambiguous, so reading it is refused, but only reading it: a repeated parameter
+ * nobody reads is ignored like any other parameter the action does not define, and so cannot hide an
+ * authentication failure or an unknown Action behind a 4000.
  */
-export function toParamMap(pairs: Pairs): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const [rawName, value] of pairs) {
-    const name = rawName.replaceAll('_', '.');
-    if (map.has(name))
-      throw new DomainError('invalidParameter', `parameter ${printable(name)} is given more than once`);
-    map.set(name, value);
+export class FormParams {
+  private readonly values = new Map<string, string>();
+  private readonly repeated = new Set<string>();
+  constructor(pairs: Pairs) {
+    for (const [rawName, value] of pairs) {
+      const name = rawName.replaceAll('_', '.');
+      if (this.values.has(name)) this.repeated.add(name);
+      else this.values.set(name, value);
+    }
   }
-  return map;
+  get(name: string): string | undefined {
+    if (this.repeated.has(name)) {
+      // Even with equal values: the signature could not tell which one the caller meant to sign.
+      throw new DomainError('invalidParameter', `parameter ${printable(name)} is given more than once`, {
+        reason: 'duplicate',
+      });
+    }
+    return this.values.get(name);
+  }
+  keys(): IterableIterator<string> {
+    return this.values.keys();
+  }
+  get size(): number {
+    return this.values.size;
+  }
 }

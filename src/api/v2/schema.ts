@@ -5,7 +5,11 @@ import { parseIp } from '../../domain/cidr.ts';
 // request against the declaration before the handler runs, and nothing else validates input shape.
 // The same declarations feed the coverage list in docs/actions.md.
 
-export type ParamMap = ReadonlyMap<string, string>;
+/** Request parameters by name; `get` may refuse a name the request gave twice (params.ts). */
+export interface ParamMap {
+  get(name: string): string | undefined;
+  keys(): Iterable<string>;
+}
 
 export interface Field<T> {
   /** One-line description of the accepted values, for docs and error messages. */

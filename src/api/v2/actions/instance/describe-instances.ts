@@ -1,9 +1,9 @@
-import { describeInstances } from '../../../../domain/instance.service.ts';
-import { formatIp } from '../../../../domain/cidr.ts';
+import { describeInstances, projectOf } from '../../../../domain/instance.service.ts';
+import { formatIp, parseIp } from '../../../../domain/cidr.ts';
 import { beijingTime } from '../../../../domain/time.ts';
 import { requireZone } from '../../../../domain/lookup.ts';
 import { defineAction, one, paging } from '../../action.ts';
-import { id, int, list, str } from '../../schema.ts';
+import { id, int, ip, list, str } from '../../schema.ts';
 
 export default defineAction({
   name: 'DescribeInstances',
@@ -11,7 +11,10 @@ export default defineAction({
   async: false,
   params: {
     instanceIds: list(id().required(), { max: 100 }),
+    // The private IP the answer shows as lanIp: the primary IP of the primary ENI.
+    lanIps: list(ip().required(), { max: 100 }),
     status: int({ min: 1, max: 21 }),
+    projectId: int({ min: 0 }),
     // A numeric zone id or a zone name, as every zone input.
     zoneId: str({ max: 64 }),
     searchWord: str({ max: 60 }),
@@ -22,7 +25,9 @@ export default defineAction({
     const page = await describeInstances(deps, caller, {
       filter: {
         instanceIds: p.instanceIds.length ? p.instanceIds : undefined,
+        primaryIps: p.lanIps.length ? p.lanIps.map((a) => parseIp(a)!) : undefined,
         statuses: one(p.status),
+        projectIds: one(p.projectId),
         zoneIds: one(zone?.id),
         names: one(p.searchWord),
       },
@@ -46,7 +51,7 @@ export default defineAction({
         vpcId: i.vpcId ?? 0,
         subnetId: i.subnetId ?? 0,
         isVpcGateway: 0,
-        projectId: 0,
+        projectId: projectOf(i),
         createTime: beijingTime(i.createdAt),
         Region: region.shortName,
       })),
