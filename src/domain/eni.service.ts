@@ -12,9 +12,10 @@ import {
 import { findInstance } from '../store/instance.repo.ts';
 import { countIpsOfEni, insertIp, ipsOfEnis } from '../store/ip.repo.ts';
 import { bindSecurityGroups, replaceSecurityGroups, securityGroupsOfEnis } from '../store/sg.repo.ts';
+import { putTags, tagsOf } from '../store/tag.repo.ts';
 import { withTask, type Deps } from './deps.ts';
 import { fail, notFound } from './errors.ts';
-import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
+import { checkRequestedIps, pickFreeIps, requireDistinctIps } from './ip-allocation.ts';
 import { addressRanges } from './ip-prefix.ts';
 import { instanceLimits, MAX_IPS_UNATTACHED_ENI } from './limits.ts';
 import {
@@ -37,7 +38,9 @@ import {
   type PrivateIp,
   type SecurityGroup,
   type Subnet,
+  type Tag,
 } from './model.ts';
+import { checkTags } from './tag.service.ts';
 
 // The ENI rules. Every check runs synchronously, in the documented order (docs/decisions.md),
 // inside the transaction that then changes state and creates the task. Row locks are taken ENI
@@ -143,6 +146,7 @@ export interface CreateEniInput {
   qosLevel?: string;
   /** CreateAndAttachNetworkInterface: the instance the new ENI goes to in the same task. */
   instanceId?: string;
+  tags?: Tag[];
 }
 
 /** Checks that need nothing but the request (they answer before any lookup). */
@@ -152,6 +156,11 @@ function checkCreateInput(input: CreateEniInput): void {
     fail('invalidValue', 'names more than one primary IP', { field: 'ips' });
   }
   requireDistinct(input.sgIds, 'sgIds', 'security group');
+  requireDistinctIps(
+    input.ips.map((i) => i.ip),
+    (n) => `ips.${n}.ip`,
+  );
+  checkTags(input.tags ?? []);
 }
 
 export async function createNetworkInterface(deps: Deps, caller: Caller, input: CreateEniInput) {
@@ -228,6 +237,7 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
         groups,
         zoneId: subnet.zoneId,
         vpcName: vpc.name,
+        tags: input.tags ?? [],
       };
       return {
         payload: instance ? { eniId, instanceId: instance.id } : { eniId },
@@ -236,6 +246,7 @@ export async function createNetworkInterface(deps: Deps, caller: Caller, input: 
           await insertEni(tx, { ...planned, taskId, deviceIndex });
           for (const ip of ips) await insertIp(tx, ip);
           await bindSecurityGroups(tx, eniId, input.sgIds);
+          await putTags(tx, { appId: caller.appId, region: caller.region, type: 'eni', id: eniId }, input.tags ?? []);
         },
       };
     },
@@ -307,6 +318,7 @@ export interface EniView {
   groups: SecurityGroup[];
   zoneId: number;
   vpcName: string;
+  tags: Tag[];
 }
 
 export interface DescribeEnisInput {
@@ -348,7 +360,7 @@ export async function viewsOf(
   q: Queryable = deps.db,
 ): Promise<EniView[]> {
   const ids = enis.map((e) => e.id);
-  const [ips, groups] = await Promise.all([ipsOfEnis(q, ids), securityGroupsOfEnis(q, ids)]);
+  const [ips, groups, tags] = await Promise.all([ipsOfEnis(q, ids), securityGroupsOfEnis(q, ids), tagsOf(q, ids)]);
   const subnets = new Map<string, Subnet>();
   const vpcNames = new Map<string, string>();
   const items: EniView[] = [];
@@ -361,6 +373,7 @@ export async function viewsOf(
       groups: groups.filter((g) => g.eniId === eni.id),
       zoneId: subnets.get(eni.subnetId)!.zoneId,
       vpcName: vpcNames.get(eni.vpcId)!,
+      tags: tags.get(eni.id) ?? [],
     });
   }
   return items;

@@ -12,13 +12,24 @@ import {
 } from '../store/instance.repo.ts';
 import { insertIp } from '../store/ip.repo.ts';
 import { bindSecurityGroups, securityGroupsOfEnis } from '../store/sg.repo.ts';
+import { putTags, tagsOf } from '../store/tag.repo.ts';
 import { withTask, type Deps } from './deps.ts';
 import { freshMac } from './eni.service.ts';
 import { fail, notFound } from './errors.ts';
-import { checkRequestedIps, pickFreeIps } from './ip-allocation.ts';
+import { checkRequestedIps, pickFreeIps, requireDistinctIps } from './ip-allocation.ts';
+import { primaryEniName } from './limits.ts';
 import { requireDistinct, requireSecurityGroups, requireSubnet, requireVpc, requireZone } from './lookup.ts';
 import { tasksByRequestIds } from '../store/task.repo.ts';
-import { InstanceStatus, instanceStateName, type Caller, type Instance, type Page, type Task } from './model.ts';
+import {
+  InstanceStatus,
+  instanceStateName,
+  type Caller,
+  type Instance,
+  type Page,
+  type Tag,
+  type Task,
+} from './model.ts';
+import { checkTags } from './tag.service.ts';
 
 // The CVM subset: just enough instance lifecycle to exercise the ENI rules.
 
@@ -39,6 +50,8 @@ export interface RunInstancesInput {
   sgIds: string[];
   /** Run every check, create nothing (API 3.0 DryRun). */
   dryRun?: boolean;
+  /** Tags of every new instance (API 3.0). */
+  tags?: Tag[];
 }
 
 /** Checks that need nothing but the request. */
@@ -63,6 +76,8 @@ function checkRunInput(input: RunInstancesInput): void {
     });
   }
   requireDistinct(input.sgIds, 'sgIds', 'security group');
+  requireDistinctIps(input.privateIps, (n) => `privateIps.${n}`);
+  checkTags(input.tags ?? []);
 }
 
 export async function runInstances(deps: Deps, caller: Caller, input: RunInstancesInput) {
@@ -126,6 +141,8 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
         apply: async (taskId) => {
           for (const [n, instance] of instances.entries()) {
             await insertInstance(tx, instance);
+            const owner = { appId: caller.appId, region: caller.region, type: 'instance' as const, id: instance.id };
+            await putTags(tx, owner, input.tags ?? []);
             const primary = primaryEnis[n];
             if (!primary) continue;
             await insertEni(tx, {
@@ -134,7 +151,7 @@ export async function runInstances(deps: Deps, caller: Caller, input: RunInstanc
               region: caller.region,
               vpcId: instance.vpcId!,
               subnetId,
-              name: `${instance.name || instance.id}-primary`,
+              name: primaryEniName(instance),
               description: `primary ENI of ${instance.id}`,
               mac: primary.mac,
               primary: true,
@@ -249,6 +266,7 @@ export interface InstanceView {
   lanIp: number | null;
   /** Its primary ENI's security groups, in binding order. */
   sgIds: string[];
+  tags: Tag[];
 }
 
 function networkOf(i: Instance): InstanceView['network'] {
@@ -270,6 +288,7 @@ export async function describeInstances(
     deps.db,
     ips.map((p) => p.eniId),
   );
+  const tags = await tagsOf(deps.db, ids);
   // The tasks of the page's latest operations, in one query (a batch shares one task).
   const requestIds = [...new Set(page.items.flatMap((i) => (i.latestRequestId ? [i.latestRequestId] : [])))];
   const tasks = new Map<string, Task>(
@@ -285,7 +304,14 @@ export async function describeInstances(
         network: networkOf(instance),
         lanIp: primary?.ip ?? null,
         sgIds: groups.filter((g) => g.eniId === primary?.eniId).map((g) => g.id),
+        tags: tags.get(instance.id) ?? [],
       };
     }),
   };
+}
+
+/** The project an instance is in: 0, the default project, unless its launch named one. */
+export function projectOf(instance: Instance): number {
+  const project = instance.attributes.projectId;
+  return typeof project === 'number' ? project : 0;
 }

@@ -146,6 +146,8 @@ export interface Task {
   dueAt: number;
   leaseUntil: number | null;
   attempts: number;
+  /** The failure a fault rule decided for this task when it was created (test control). */
+  injectedFailure: string | null;
 }
 
 export interface Page {
@@ -154,3 +156,20 @@ export interface Page {
 }
 
 export type OrderDirection = 'asc' | 'desc';
+
+/** A tag: a key and its value ('' when none was given). */
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+/** The kinds of resource that carry tags. */
+export type TaggedType = 'vpc' | 'subnet' | 'securityGroup' | 'eni' | 'instance';
+
+/** A resource that carries tags, and the account and region it belongs to. */
+export interface TagOwner {
+  appId: number;
+  region: string;
+  type: TaggedType;
+  id: string;
+}

@@ -4,21 +4,27 @@ import {
   listSubnets,
   subnetsOfVpc,
   subnetUsage,
+  updateSubnet,
   type SubnetFilter,
   type SubnetUsage,
 } from '../store/subnet.repo.ts';
+import { putTags, tagsOf } from '../store/tag.repo.ts';
 import { parseCidr, usableRange } from './cidr.ts';
 import type { Deps } from './deps.ts';
 import { fail } from './errors.ts';
 import { requireSubnet, requireVpc } from './lookup.ts';
-import type { Caller, OrderDirection, Page, Subnet } from './model.ts';
-import { planSubnets, type SubnetRequest } from './vpc.service.ts';
+import type { Caller, OrderDirection, Page, Subnet, Tag } from './model.ts';
+import { checkTags } from './tag.service.ts';
+import { checkSubnetRequests, planSubnets, type SubnetRequest } from './vpc.service.ts';
 
 export async function createSubnets(
   deps: Deps,
   caller: Caller,
-  input: { vpcId: string; subnets: SubnetRequest[] },
+  /** `tags`: every new subnet gets them (API 3.0). */
+  input: { vpcId: string; subnets: SubnetRequest[]; tags?: Tag[] },
 ): Promise<Subnet[]> {
+  checkSubnetRequests(input.subnets);
+  checkTags(input.tags ?? []);
   const now = deps.now();
   return deps.db.tx(async (tx) => {
     const vpc = await requireVpc(tx, caller, input.vpcId, true);
@@ -27,7 +33,10 @@ export async function createSubnets(
     if (existing.length + subnets.length > deps.config.quotas.subnetsPerVpc) {
       fail('subnetQuota', `VPC ${vpc.id} may hold at most ${deps.config.quotas.subnetsPerVpc} subnets`);
     }
-    for (const s of subnets) await insertSubnet(tx, s);
+    for (const s of subnets) {
+      await insertSubnet(tx, s);
+      await putTags(tx, { appId: caller.appId, region: caller.region, type: 'subnet', id: s.id }, input.tags ?? []);
+    }
     return subnets;
   });
 }
@@ -36,14 +45,16 @@ export interface SubnetView {
   subnet: Subnet;
   usage: SubnetUsage;
   totalIps: number;
+  tags: Tag[];
 }
 
-/** A subnet just created: nothing in it yet. */
-export function newSubnetView(subnet: Subnet): SubnetView {
+/** A subnet just created: nothing in it yet but the tags it was created with. */
+export function newSubnetView(subnet: Subnet, tags: Tag[] = []): SubnetView {
   return {
     subnet,
     usage: { instances: 0, enis: 0, usedIps: 0 },
     totalIps: usableRange(parseCidr(subnet.cidr)!).count,
+    tags,
   };
 }
 
@@ -69,12 +80,17 @@ export async function describeSubnets(
   for (const id of input.mustExist?.subnetIds ?? []) {
     if (!page.items.some((s) => s.id === id)) await requireSubnet(q, caller, id, { vpcId: input.mustExist?.vpcId });
   }
+  const tags = await tagsOf(
+    q,
+    page.items.map((s) => s.id),
+  );
   const items: SubnetView[] = [];
   for (const subnet of page.items) {
     items.push({
       subnet,
       usage: await subnetUsage(q, subnet.id),
       totalIps: usableRange(parseCidr(subnet.cidr)!).count,
+      tags: tags.get(subnet.id) ?? [],
     });
   }
   return { total: page.total, items };
@@ -95,5 +111,18 @@ export async function removeSubnet(
       });
     }
     await deleteSubnet(tx, input.subnetId);
+  });
+}
+
+/** Renames a subnet and/or turns broadcast on or off; absent fields keep their value. */
+export async function modifySubnet(
+  deps: Deps,
+  caller: Caller,
+  input: { subnetId: string; name?: string; broadcast?: boolean },
+): Promise<void> {
+  await deps.db.tx(async (tx) => {
+    const subnet = await requireSubnet(tx, caller, input.subnetId, { lock: true });
+    const attributes = input.broadcast === undefined ? undefined : { ...subnet.attributes, broadcast: input.broadcast };
+    await updateSubnet(tx, subnet.id, { name: input.name, attributes });
   });
 }

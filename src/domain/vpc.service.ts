@@ -1,10 +1,12 @@
 import { lockAccount } from '../store/account.repo.ts';
 import { insertSubnet } from '../store/subnet.repo.ts';
+import { putTags, tagsOf } from '../store/tag.repo.ts';
 import {
   countVpcs,
   deleteVpc,
   insertVpc,
   listVpcs,
+  updateVpc,
   vpcCounts,
   type VpcCounts,
   type VpcFilter,
@@ -14,7 +16,8 @@ import type { Deps } from './deps.ts';
 import { fail } from './errors.ts';
 import { MAX_IPS_UNATTACHED_ENI } from './limits.ts';
 import { requireVpc, requireZone } from './lookup.ts';
-import type { Caller, OrderDirection, Page, Subnet, Vpc } from './model.ts';
+import type { Caller, OrderDirection, Page, Subnet, Tag, Vpc } from './model.ts';
+import { checkTags } from './tag.service.ts';
 
 export interface SubnetRequest {
   name: string;
@@ -64,6 +67,8 @@ export interface CreateVpcInput {
   /** Masks from /12 in the 10/8 and 172.16/12 ranges (API 3.0); v2 starts at /16. */
   wideMasks?: boolean;
   settings?: Partial<VpcSettings>;
+  /** Tags of the new VPC (API 3.0). */
+  tags?: Tag[];
 }
 
 export async function createVpc(
@@ -80,6 +85,8 @@ export async function createVpc(
       { field: 'cidr', reason: cidr ? 'range' : 'malformed' },
     );
   }
+  checkSubnetRequests(input.subnets);
+  checkTags(input.tags ?? []);
   const vpcId = deps.ids.id('vpc');
   const now = deps.now();
   const subnets = planSubnets(deps, caller, { id: vpcId, cidr }, [], input.subnets, now);
@@ -104,14 +111,39 @@ export async function createVpc(
       attributes: { ...input.settings },
     };
     await insertVpc(tx, vpc);
+    await putTags(tx, { appId: caller.appId, region: caller.region, type: 'vpc', id: vpcId }, input.tags ?? []);
     for (const s of subnets) await insertSubnet(tx, s);
     return { vpc, subnets };
   });
 }
 
 /**
- * Turns subnet requests into subnets of the VPC: zones exist, blocks lie inside the VPC, and
- * overlap neither the VPC's existing subnets nor each other.
+ * What the request alone decides about new subnets, so it answers before any lookup: each block is
+ * a network address with a mask from /16 to /28, and no two requested blocks overlap.
+ */
+export function checkSubnetRequests(requests: readonly SubnetRequest[]): void {
+  const blocks: Cidr[] = [];
+  for (const [i, r] of requests.entries()) {
+    const cidr = parseCidr(r.cidr);
+    if (!cidr || cidr.prefix < 16 || cidr.prefix > 28) {
+      fail('invalidSubnetCidr', `${r.cidr} must be a network address with a mask from /16 to /28`, {
+        field: `subnets.${i}.cidr`,
+        reason: cidr ? 'range' : 'malformed',
+      });
+    }
+    const clash = blocks.findIndex((b) => overlaps(b, cidr));
+    if (clash >= 0) {
+      fail('subnetConflict', `${r.cidr} overlaps ${requests[clash]!.cidr}, requested in the same call`, {
+        field: `subnets.${i}.cidr`,
+      });
+    }
+    blocks.push(cidr);
+  }
+}
+
+/**
+ * Turns subnet requests, already checked (checkSubnetRequests), into subnets of the VPC: zones exist,
+ * blocks lie inside the VPC, and overlap neither the VPC's existing subnets nor each other.
  */
 export function planSubnets(
   deps: Deps,
@@ -173,12 +205,18 @@ export async function describeVpcs(
     /** Ids that must name VPCs of the caller, else not found. */
     mustExist?: readonly string[];
   },
-): Promise<{ total: number; items: Array<{ vpc: Vpc; counts: VpcCounts }> }> {
+): Promise<{ total: number; items: Array<{ vpc: Vpc; counts: VpcCounts; tags: Tag[] }> }> {
   const q = deps.db;
   for (const id of input.mustExist ?? []) await requireVpc(q, caller, id);
   const page = await listVpcs(q, caller, input.filter, input.order, input.page);
+  const tags = await tagsOf(
+    q,
+    page.items.map((v) => v.id),
+  );
   const items = [];
-  for (const vpc of page.items) items.push({ vpc, counts: await vpcCounts(q, vpc.id) });
+  for (const vpc of page.items) {
+    items.push({ vpc, counts: await vpcCounts(q, vpc.id), tags: tags.get(vpc.id) ?? [] });
+  }
   return { total: page.total, items };
 }
 
@@ -209,5 +247,21 @@ export async function removeVpc(deps: Deps, caller: Caller, vpcId: string): Prom
       });
     }
     await deleteVpc(tx, vpcId);
+  });
+}
+
+/**
+ * Renames a VPC and/or changes its stored settings (multicast, DNS servers, domain name, route
+ * publishing); absent fields keep their value. Synchronous: no task touches these.
+ */
+export async function modifyVpc(
+  deps: Deps,
+  caller: Caller,
+  input: { vpcId: string; name?: string; settings: Partial<VpcSettings> },
+): Promise<void> {
+  await deps.db.tx(async (tx) => {
+    const vpc = await requireVpc(tx, caller, input.vpcId, true);
+    const given = Object.fromEntries(Object.entries(input.settings).filter(([, v]) => v !== undefined));
+    await updateVpc(tx, vpc.id, { name: input.name, attributes: { ...vpc.attributes, ...given } });
   });
 }

@@ -1,6 +1,8 @@
 import type { Caller, Eni, EniState, OrderDirection, Page } from '../domain/model.ts';
-import type { Queryable } from './db.ts';
+import type { Queryable, SqlValue } from './db.ts';
+import { foldCase } from './fold.ts';
 import { orderAndPage, Where } from './sql.ts';
+import { deleteTags, whereTagged, type TagCondition } from './tag.repo.ts';
 
 interface EniRow {
   id: string;
@@ -45,25 +47,30 @@ const toEni = (r: EniRow): Eni => ({
 });
 
 export async function insertEni(q: Queryable, e: Eni): Promise<void> {
-  await q.run(`INSERT INTO enis (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-    e.id,
-    e.appId,
-    e.region,
-    e.vpcId,
-    e.subnetId,
-    e.name,
-    e.description,
-    e.mac,
-    e.primary ? 1 : 0,
-    e.state,
-    e.instanceId,
-    e.attachTime,
-    e.targetInstanceId,
-    e.taskId,
-    e.deviceIndex,
-    e.qosLevel,
-    e.createdAt,
-  ]);
+  await q.run(
+    `INSERT INTO enis (${COLUMNS}, name_fold, description_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      e.id,
+      e.appId,
+      e.region,
+      e.vpcId,
+      e.subnetId,
+      e.name,
+      e.description,
+      e.mac,
+      e.primary ? 1 : 0,
+      e.state,
+      e.instanceId,
+      e.attachTime,
+      e.targetInstanceId,
+      e.taskId,
+      e.deviceIndex,
+      e.qosLevel,
+      e.createdAt,
+      foldCase(e.name),
+      foldCase(e.description),
+    ],
+  );
 }
 
 /** The caller's ENI (in `vpcId` when given); `lock` takes its row lock (one operation per ENI at a time). */
@@ -131,16 +138,22 @@ const CHANGE_COLUMNS: Record<keyof EniChange, string> = {
 export async function updateEni(q: Queryable, id: string, change: EniChange): Promise<void> {
   const keys = (Object.keys(change) as (keyof EniChange)[]).filter((k) => change[k] !== undefined);
   if (keys.length === 0) return;
-  await q.run(`UPDATE enis SET ${keys.map((k) => `${CHANGE_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`, [
-    ...keys.map((k) => change[k] ?? null),
-    id,
-  ]);
+  const sets = keys.map((k) => `${CHANGE_COLUMNS[k]} = ?`);
+  const values: SqlValue[] = keys.map((k) => change[k] ?? null);
+  // A searchable text is never written without its folded copy.
+  for (const k of ['name', 'description'] as const) {
+    if (change[k] === undefined) continue;
+    sets.push(`${k}_fold = ?`);
+    values.push(foldCase(change[k]));
+  }
+  await q.run(`UPDATE enis SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
 }
 
 export async function deleteEni(q: Queryable, id: string): Promise<void> {
   await q.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
   await q.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
   await q.run('DELETE FROM enis WHERE id = ?', [id]);
+  await deleteTags(q, [id]);
 }
 
 /** Each list is OR-ed within, the lists AND-ed; an empty list matches nothing. */
@@ -156,6 +169,7 @@ export interface EniFilter {
   qosLevels?: readonly string[];
   /** Holds a private IP inside one of these inclusive numeric ranges. */
   ipRanges?: ReadonlyArray<readonly [number, number]>;
+  tags?: readonly TagCondition[];
 }
 
 export async function listEnis(
@@ -182,6 +196,7 @@ export async function listEnis(
     const ranges = filter.ipRanges.map(() => 'ip_num BETWEEN ? AND ?').join(' OR ') || '1 = 0';
     where.add(`id IN (SELECT eni_id FROM private_ips WHERE ${ranges})`, ...filter.ipRanges.flat());
   }
+  if (filter.tags) whereTagged(where, filter.tags);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM enis${where.sql}`, where.params);
   const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<EniRow>(`SELECT ${COLUMNS} FROM enis${where.sql}${o.sql}`, [...where.params, ...o.params]);

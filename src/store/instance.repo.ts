@@ -1,6 +1,8 @@
 import { InstanceStatus, type Caller, type Instance, type Page } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
+import { foldCase } from './fold.ts';
 import { Where } from './sql.ts';
+import { deleteTags, whereTagged, type TagCondition } from './tag.repo.ts';
 
 interface InstanceRow {
   id: string;
@@ -43,24 +45,28 @@ const toInstance = (r: InstanceRow): Instance => ({
 });
 
 export async function insertInstance(q: Queryable, i: Instance): Promise<void> {
-  await q.run(`INSERT INTO instances (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-    i.id,
-    i.appId,
-    i.region,
-    i.zoneId,
-    i.name,
-    i.cpu,
-    i.mem,
-    i.vpcId,
-    i.subnetId,
-    i.status,
-    i.createdAt,
-    i.instanceType,
-    i.imageId,
-    JSON.stringify(i.attributes),
-    i.latestOperation,
-    i.latestRequestId,
-  ]);
+  await q.run(
+    `INSERT INTO instances (${COLUMNS}, name_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      i.id,
+      i.appId,
+      i.region,
+      i.zoneId,
+      i.name,
+      i.cpu,
+      i.mem,
+      i.vpcId,
+      i.subnetId,
+      i.status,
+      i.createdAt,
+      i.instanceType,
+      i.imageId,
+      JSON.stringify(i.attributes),
+      i.latestOperation,
+      i.latestRequestId,
+      foldCase(i.name),
+    ],
+  );
 }
 
 /**
@@ -114,6 +120,7 @@ export async function setLatestOperation(
 
 export async function deleteInstance(q: Queryable, id: string): Promise<void> {
   await q.run('DELETE FROM instances WHERE id = ?', [id]);
+  await deleteTags(q, [id]);
 }
 
 /** Adds `patch` to the instance's stored attributes (read and written in the caller's transaction). */
@@ -149,8 +156,11 @@ export async function purgeFailedLaunches(q: Queryable, failedBefore: number): P
   let purged = 0;
   for (const r of rows) {
     const failedAt = (JSON.parse(r.attributes) as { failedAt?: number }).failedAt ?? r.created_at;
-    if (failedAt < failedBefore)
-      purged += await q.run('DELETE FROM instances WHERE id = ? AND status = ?', [r.id, InstanceStatus.LAUNCH_FAILED]);
+    if (failedAt < failedBefore) {
+      const n = await q.run('DELETE FROM instances WHERE id = ? AND status = ?', [r.id, InstanceStatus.LAUNCH_FAILED]);
+      if (n > 0) await deleteTags(q, [r.id]);
+      purged += n;
+    }
   }
   return purged;
 }
@@ -173,6 +183,7 @@ export interface InstanceFilter extends Visibility {
   chargeTypes?: readonly string[];
   createdFrom?: number;
   createdTo?: number;
+  tags?: readonly TagCondition[];
 }
 
 /** The primary ENIs' instance, for the filters on what the primary ENI holds. */
@@ -224,6 +235,7 @@ export async function listInstances(
   if (filter.chargeTypes) attributeIn(where, 'chargeType', filter.chargeTypes, 'POSTPAID_BY_HOUR');
   if (filter.createdFrom !== undefined) where.add('created_at >= ?', filter.createdFrom);
   if (filter.createdTo !== undefined) where.add('created_at <= ?', filter.createdTo);
+  if (filter.tags) whereTagged(where, filter.tags);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM instances${where.sql}`, where.params);
   const rows = await q.all<InstanceRow>(
     `SELECT ${COLUMNS} FROM instances${where.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,

@@ -1,5 +1,6 @@
 import type { IpState, PrivateIp } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
+import { Where } from './sql.ts';
 
 // Private IPs are rows keyed by (subnet, address): the primary key itself makes an address unique
 // in its subnet, whatever races the layers above may lose.
@@ -103,4 +104,31 @@ export async function deleteIp(q: Queryable, subnetId: string, ip: number): Prom
 export async function countIpsOfEni(q: Queryable, eniId: string): Promise<number> {
   const row = await q.get<{ n: number }>('SELECT COUNT(*) AS n FROM private_ips WHERE eni_id = ?', [eniId]);
   return row?.n ?? 0;
+}
+
+/** Each list is OR-ed within, the lists AND-ed; an empty list matches nothing. */
+export interface UsedIpFilter {
+  vpcId: string;
+  subnetId?: string;
+  ips?: readonly number[];
+  eniIds?: readonly string[];
+}
+
+/** One page of the addresses held in a VPC (or one of its subnets), by subnet, then address. */
+export async function usedIps(
+  q: Queryable,
+  filter: UsedIpFilter,
+  page: { offset: number; limit: number },
+): Promise<{ total: number; items: PrivateIp[] }> {
+  const where = new Where().add('subnet_id IN (SELECT id FROM subnets WHERE vpc_id = ?)', filter.vpcId);
+  if (filter.subnetId !== undefined) where.add('subnet_id = ?', filter.subnetId);
+  if (filter.ips) where.anyOf('ip_num', filter.ips);
+  if (filter.eniIds) where.anyOf('eni_id', filter.eniIds);
+  const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM private_ips${where.sql}`, where.params);
+  if (!Number.isSafeInteger(page.limit) || page.limit < 0) throw new Error(`bad page limit ${page.limit}`);
+  const rows = await q.all<IpRow>(
+    `SELECT ${COLUMNS} FROM private_ips${where.sql} ORDER BY subnet_id, ip_num LIMIT ${page.limit} OFFSET ?`,
+    [...where.params, page.offset],
+  );
+  return { total: total?.n ?? 0, items: rows.map(toIp) };
 }

@@ -1,6 +1,8 @@
 import type { Caller, OrderDirection, Page, SecurityGroup } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
+import { foldCase } from './fold.ts';
 import { orderAndPage, Where } from './sql.ts';
+import { deleteTags, whereTagged, type TagCondition } from './tag.repo.ts';
 
 interface SgRow {
   id: string;
@@ -26,7 +28,7 @@ const toSg = (r: SgRow): SecurityGroup => ({
 });
 
 export async function insertSecurityGroup(q: Queryable, sg: SecurityGroup): Promise<void> {
-  await q.run(`INSERT INTO security_groups (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO security_groups (${COLUMNS}, name_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
     sg.id,
     sg.appId,
     sg.region,
@@ -35,6 +37,7 @@ export async function insertSecurityGroup(q: Queryable, sg: SecurityGroup): Prom
     sg.projectId,
     sg.createdAt,
     sg.updatedAt,
+    foldCase(sg.name),
   ]);
 }
 
@@ -56,6 +59,7 @@ export interface SecurityGroupFilter {
   sgIds?: readonly string[];
   names?: readonly string[];
   projectIds?: readonly number[];
+  tags?: readonly TagCondition[];
 }
 
 export async function listSecurityGroups(
@@ -69,6 +73,7 @@ export async function listSecurityGroups(
   if (filter.sgIds) where.anyOf('id', filter.sgIds);
   if (filter.names) where.containsAny('name', filter.names);
   if (filter.projectIds) where.anyOf('project_id', filter.projectIds);
+  if (filter.tags) whereTagged(where, filter.tags);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM security_groups${where.sql}`, where.params);
   const o = orderAndPage(
     order.field === 'updatedAt' ? 'COALESCE(updated_at, created_at)' : 'created_at',
@@ -84,6 +89,44 @@ export async function listSecurityGroups(
 
 export async function deleteSecurityGroup(q: Queryable, id: string): Promise<void> {
   await q.run('DELETE FROM security_groups WHERE id = ?', [id]);
+  await deleteTags(q, [id]);
+}
+
+/** Renames or re-describes the group; `updatedAt` records when. */
+export async function updateSecurityGroup(
+  q: Queryable,
+  id: string,
+  change: { name?: string; remark?: string; updatedAt: number },
+): Promise<void> {
+  if (change.name !== undefined) {
+    await q.run('UPDATE security_groups SET name = ?, name_fold = ? WHERE id = ?', [
+      change.name,
+      foldCase(change.name),
+      id,
+    ]);
+  }
+  if (change.remark !== undefined) {
+    await q.run('UPDATE security_groups SET remark = ? WHERE id = ?', [change.remark, id]);
+  }
+  await q.run('UPDATE security_groups SET updated_at = ? WHERE id = ?', [change.updatedAt, id]);
+}
+
+/**
+ * What each group is bound to: instances (through their primary ENIs, being created ones included)
+ * and secondary ENIs. Groups bound to nothing are absent.
+ */
+export async function securityGroupUsage(
+  q: Queryable,
+  sgIds: readonly string[],
+): Promise<Map<string, { instances: number; enis: number }>> {
+  if (sgIds.length === 0) return new Map();
+  const rows = await q.all<{ sg_id: string; instances: number; enis: number }>(
+    `SELECT b.sg_id, SUM(e.is_primary) AS instances, SUM(1 - e.is_primary) AS enis
+     FROM eni_security_groups b JOIN enis e ON e.id = b.eni_id
+     WHERE b.sg_id IN (${sgIds.map(() => '?').join(', ')}) GROUP BY b.sg_id`,
+    sgIds,
+  );
+  return new Map(rows.map((r) => [r.sg_id, { instances: Number(r.instances), enis: Number(r.enis) }]));
 }
 
 export async function bindSecurityGroups(q: Queryable, eniId: string, sgIds: readonly string[]): Promise<void> {

@@ -1,6 +1,8 @@
 import type { Caller, OrderDirection, Page, Subnet } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
+import { foldCase } from './fold.ts';
 import { orderAndPage, Where } from './sql.ts';
+import { deleteTags, whereTagged, type TagCondition } from './tag.repo.ts';
 import { cidrMatch } from './vpc.repo.ts';
 
 interface SubnetRow {
@@ -29,7 +31,7 @@ const toSubnet = (r: SubnetRow): Subnet => ({
 });
 
 export async function insertSubnet(q: Queryable, s: Subnet): Promise<void> {
-  await q.run(`INSERT INTO subnets (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO subnets (${COLUMNS}, name_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
     s.id,
     s.appId,
     s.region,
@@ -39,6 +41,7 @@ export async function insertSubnet(q: Queryable, s: Subnet): Promise<void> {
     s.cidr,
     s.createdAt,
     JSON.stringify(s.attributes),
+    foldCase(s.name),
   ]);
 }
 
@@ -70,6 +73,7 @@ export interface SubnetFilter {
   zoneIds?: readonly number[];
   /** `a.b.c.d/n` matches that block; a bare `a.b.c.d` matches any block starting at that address. */
   cidrs?: readonly string[];
+  tags?: readonly TagCondition[];
 }
 
 export async function listSubnets(
@@ -85,6 +89,7 @@ export async function listSubnets(
   if (filter.names) where.containsAny('name', filter.names);
   if (filter.zoneIds) where.anyOf('zone_id', filter.zoneIds);
   if (filter.cidrs) cidrMatch(where, filter.cidrs);
+  if (filter.tags) whereTagged(where, filter.tags);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM subnets${where.sql}`, where.params);
   const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<SubnetRow>(`SELECT ${COLUMNS} FROM subnets${where.sql}${o.sql}`, [
@@ -112,4 +117,19 @@ export async function subnetUsage(q: Queryable, subnetId: string): Promise<Subne
 
 export async function deleteSubnet(q: Queryable, subnetId: string): Promise<void> {
   await q.run('DELETE FROM subnets WHERE id = ?', [subnetId]);
+  await deleteTags(q, [subnetId]);
+}
+
+/** Renames the subnet and/or replaces its stored attributes. */
+export async function updateSubnet(
+  q: Queryable,
+  id: string,
+  change: { name?: string; attributes?: Record<string, unknown> },
+): Promise<void> {
+  if (change.name !== undefined) {
+    await q.run('UPDATE subnets SET name = ?, name_fold = ? WHERE id = ?', [change.name, foldCase(change.name), id]);
+  }
+  if (change.attributes !== undefined) {
+    await q.run('UPDATE subnets SET attributes = ? WHERE id = ?', [JSON.stringify(change.attributes), id]);
+  }
 }

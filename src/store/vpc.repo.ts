@@ -1,6 +1,8 @@
 import type { Caller, OrderDirection, Page, Vpc } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
+import { foldCase } from './fold.ts';
 import { orderAndPage, Where } from './sql.ts';
+import { deleteTags, whereTagged, type TagCondition } from './tag.repo.ts';
 
 interface VpcRow {
   id: string;
@@ -24,7 +26,7 @@ const toVpc = (r: VpcRow): Vpc => ({
 });
 
 export async function insertVpc(q: Queryable, v: Vpc): Promise<void> {
-  await q.run(`INSERT INTO vpcs (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+  await q.run(`INSERT INTO vpcs (${COLUMNS}, name_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
     v.id,
     v.appId,
     v.region,
@@ -32,6 +34,7 @@ export async function insertVpc(q: Queryable, v: Vpc): Promise<void> {
     v.cidr,
     v.createdAt,
     JSON.stringify(v.attributes),
+    foldCase(v.name),
   ]);
 }
 
@@ -58,6 +61,7 @@ export interface VpcFilter {
   names?: readonly string[];
   /** `a.b.c.d/n` matches that block; a bare `a.b.c.d` matches any block starting at that address. */
   cidrs?: readonly string[];
+  tags?: readonly TagCondition[];
 }
 
 /** The CIDR-or-network-address match of a `cidrs` filter, for the `cidr` column. */
@@ -91,6 +95,7 @@ export async function listVpcs(
   if (filter.vpcIds) where.anyOf('id', filter.vpcIds);
   if (filter.names) where.containsAny('name', filter.names);
   if (filter.cidrs) cidrMatch(where, filter.cidrs);
+  if (filter.tags) whereTagged(where, filter.tags);
   const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM vpcs${where.sql}`, where.params);
   const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
   const rows = await q.all<VpcRow>(`SELECT ${COLUMNS} FROM vpcs${where.sql}${o.sql}`, [...where.params, ...o.params]);
@@ -113,8 +118,24 @@ export async function vpcCounts(q: Queryable, vpcId: string): Promise<VpcCounts>
   return row ?? { subnets: 0, instances: 0, enis: 0 };
 }
 
-/** Deletes the VPC and its (empty) subnets. */
+/** Deletes the VPC and its (empty) subnets, with their tags. */
 export async function deleteVpc(q: Queryable, vpcId: string): Promise<void> {
+  const subnets = await q.all<{ id: string }>('SELECT id FROM subnets WHERE vpc_id = ?', [vpcId]);
   await q.run('DELETE FROM subnets WHERE vpc_id = ?', [vpcId]);
   await q.run('DELETE FROM vpcs WHERE id = ?', [vpcId]);
+  await deleteTags(q, [vpcId, ...subnets.map((s) => s.id)]);
+}
+
+/** Renames the VPC and/or replaces its stored attributes. */
+export async function updateVpc(
+  q: Queryable,
+  id: string,
+  change: { name?: string; attributes?: Record<string, unknown> },
+): Promise<void> {
+  if (change.name !== undefined) {
+    await q.run('UPDATE vpcs SET name = ?, name_fold = ? WHERE id = ?', [change.name, foldCase(change.name), id]);
+  }
+  if (change.attributes !== undefined) {
+    await q.run('UPDATE vpcs SET attributes = ? WHERE id = ?', [JSON.stringify(change.attributes), id]);
+  }
 }

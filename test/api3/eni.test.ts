@@ -110,7 +110,7 @@ for (const backend of backends()) {
           Zone: 'ap-guangzhou-3',
           CreatedTime: e.CreatedTime,
           Ipv6AddressSet: [],
-          TagSet: [],
+          TagSet: [{ Key: 'team', Value: 'net' }],
           EniType: 0,
           Business: 'cvm',
           CdcId: '',
@@ -548,7 +548,7 @@ for (const backend of backends()) {
         );
         assert.deepEqual(await ids([{ Name: 'eni-qos', Values: ['PT'] }]), [A]);
         assert.deepEqual(await ids([{ Name: 'eni-qos', Values: ['DEFAULT'] }]), sorted(B, P));
-        // No tags are stored yet; no ENI has IPv6, public addresses or protection.
+        // None has a tag x; no ENI has IPv6, public addresses or protection.
         for (const name of ['tag-key', 'tag:team', 'address-ipv6', 'public-address-ip', 'address-type']) {
           assert.deepEqual(await ids([{ Name: name, Values: ['x'] }]), [], name);
         }

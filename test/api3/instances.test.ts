@@ -181,7 +181,7 @@ for (const backend of backends()) {
         SecurityGroupIds: [sgId],
         LoginSettings: { KeyIds: ['skey-1'] },
         InstanceState: 'RUNNING',
-        Tags: [],
+        Tags: [{ Key: 'k', Value: 'v' }],
         StopChargingMode: 'NOT_APPLICABLE',
         LatestOperation: 'RunInstances',
         LatestOperationState: 'SUCCESS',

@@ -59,7 +59,7 @@ for (const backend of backends()) {
         IsDefault: false,
         CreatedTime: g.CreatedTime,
         UpdateTime: g.CreatedTime,
-        TagSet: [],
+        TagSet: [{ Key: 'team', Value: 'net' }],
       });
       const d = await c.ok('vpc', 'DescribeSecurityGroups', { SecurityGroupIds: [g.SecurityGroupId] });
       assert.deepEqual([d.TotalCount, d.SecurityGroupSet], [1, [g]]);

@@ -74,7 +74,7 @@ for (const backend of backends()) {
         NetworkAclId: '',
         IsRemoteVpcSnat: false,
         TotalIpAddressCount: 253,
-        TagSet: [],
+        TagSet: [{ Key: 'team', Value: 'net' }],
         CdcId: '',
         IsCdcSubnet: 0,
       });

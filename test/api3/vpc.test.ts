@@ -64,7 +64,7 @@ for (const backend of backends()) {
         DhcpOptionsId: '',
         EnableDhcp: true,
         Ipv6CidrBlock: '',
-        TagSet: [],
+        TagSet: [{ Key: 'team', Value: 'net' }],
         AssistantCidrSet: [],
         EnableRouteVpcPublish: true,
         EnableRouteVpcPublishIpv6: false,
@@ -209,7 +209,7 @@ for (const backend of backends()) {
         'InvalidParameterValue',
         'is-default',
       );
-      // No tags, IPv6 blocks or ISP addresses are stored: those filters match nothing.
+      // None of these VPCs has a tag x, and no VPC has IPv6 blocks or ISP addresses: nothing matches.
       for (const name of ['tag-key', 'tag:team', 'ipv6-cidr-block', 'isp-type', 'address-type']) {
         assert.deepEqual(await ids([{ Name: name, Values: ['x'] }]), [], name);
       }

@@ -36,7 +36,7 @@ export async function tc3(port: number, c: Tc3Call): Promise<RawResponse & { jso
     host,
     service: c.service ?? 'vpc',
     action: c.action,
-    version: c.version ?? '2017-03-12',
+    version: c.version ?? (c.service === 'tag' ? '2018-08-13' : '2017-03-12'),
     region: c.region === null ? undefined : (c.region ?? 'ap-guangzhou'),
     timestampS: c.timestampS ?? Math.floor(Date.now() / 1000),
     body,

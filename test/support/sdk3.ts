@@ -24,13 +24,14 @@ export interface Sdk3Options {
 }
 
 export type Answer3 = Record<string, any> & { RequestId: string };
+export type Product3 = 'vpc' | 'cvm' | 'tag';
 export type Error3 = { Error: { Code: string; Message: string }; RequestId?: string };
 
 export interface Client3 {
   /** Calls `action` of `product` and resolves with the Response (success) or { Error } (API error). */
-  call(product: 'vpc' | 'cvm', action: string, params?: Record<string, unknown>): Promise<Answer3 | Error3>;
+  call(product: Product3, action: string, params?: Record<string, unknown>): Promise<Answer3 | Error3>;
   /** Like call, but fails the test unless the answer is a success. */
-  ok(product: 'vpc' | 'cvm', action: string, params?: Record<string, unknown>): Promise<Answer3>;
+  ok(product: Product3, action: string, params?: Record<string, unknown>): Promise<Answer3>;
   /** Polls DescribeVpcTaskResult for a RequestId until it is no longer RUNNING. */
   waitTask(requestId: string): Promise<Answer3>;
 }
@@ -45,10 +46,14 @@ export function sdk3Client(port: number, o: Sdk3Options = {}): Client3 {
   const account = o.account ?? ACCOUNT_A;
   const aim = o.aim ?? 'endpoint';
   const clients = new Map<string, any>();
-  const clientOf = (product: 'vpc' | 'cvm') => {
+  const clientOf = (product: Product3) => {
     let c = clients.get(product);
     if (!c) {
-      const Client = product === 'vpc' ? tencentcloud.vpc.v20170312.Client : tencentcloud.cvm.v20170312.Client;
+      const Client = {
+        vpc: tencentcloud.vpc.v20170312.Client,
+        cvm: tencentcloud.cvm.v20170312.Client,
+        tag: tencentcloud.tag.v20180813.Client,
+      }[product];
       const httpProfile: Record<string, unknown> =
         aim === 'endpoint'
           ? { endpoint: `127.0.0.1:${port}`, protocol: 'http://', reqMethod: o.method ?? 'POST' }

@@ -1,11 +1,11 @@
 import type { DomainError, ErrorKind, Reason, Resource } from '../../domain/errors.ts';
 
-// How API 3.0 answers each domain error kind: its `Error.Code`, which depends on the product (VPC
-// and CVM name the same condition differently) and on the reason inside a kind (docs/api3.md,
+// How API 3.0 answers each domain error kind: its `Error.Code`, which depends on the product (VPC,
+// CVM and the tag service name the same condition differently) and on the reason inside a kind (docs/api3.md,
 // "Errors"). The `Record<ErrorKind, …>` makes a new kind fail to compile until 3.0 says how to
 // answer it.
 
-export type Product = 'vpc' | 'cvm';
+export type Product = 'vpc' | 'cvm' | 'tag';
 
 /** What any 3.0 request can be answered before or around its action: the door's own checks. */
 export const COMMON_CODES = [
@@ -68,16 +68,103 @@ const CVM_PARAM_CODES: Readonly<Record<string, Partial<Record<Reason, string>>>>
   'Filters.creation-end-time': { malformed: 'InvalidParameterValue.InvalidTimeFormat' },
 };
 
-function cvmParamCode(e: DomainError): string | undefined {
+/** The tag service names its refusals after the parameter, too. */
+const TAG_PARAM_CODES: Readonly<Record<string, Partial<Record<Reason, string>>>> = {
+  ServiceType: { range: 'InvalidParameterValue.ServiceTypeInvalid' },
+  ResourcePrefix: { range: 'InvalidParameterValue.ResourcePrefixInvalid' },
+  ResourceRegion: { range: 'InvalidParameterValue.RegionInvalid' },
+  'ResourceIds.*': { malformed: 'InvalidParameterValue.ResourceIdInvalid' },
+  Resource: { malformed: 'InvalidParameterValue.ResourceDescriptionError' },
+  ReplaceTags: { tooMany: 'InvalidParameter.Tag', empty: 'InvalidParameter.Tag' },
+  DeleteTags: { tooMany: 'InvalidParameter.Tag', empty: 'InvalidParameter.Tag' },
+};
+
+function paramCode(table: typeof CVM_PARAM_CODES, e: DomainError): string | undefined {
   const { param, reason } = e.detail;
   if (param === undefined || reason === undefined) return undefined;
-  return CVM_PARAM_CODES[param.replace(/\.\d+(?=\.|$)/g, '.*')]?.[reason];
+  return table[param.replace(/\.\d+(?=\.|$)/g, '.*')]?.[reason];
+}
+
+type TagRule =
+  | 'keyEmpty'
+  | 'keyTooLong'
+  | 'keyChars'
+  | 'valueTooLong'
+  | 'valueChars'
+  | 'duplicate'
+  | 'reserved'
+  | 'tooMany'
+  | 'both';
+
+/** How each product names a broken tag rule (src/domain/tag.service.ts). */
+export const TAG_CODES: Record<Product, Record<TagRule, string>> = {
+  vpc: {
+    keyEmpty: 'InvalidParameterValue.TagInvalidKey',
+    keyTooLong: 'InvalidParameterValue.TagInvalidKeyLen',
+    keyChars: 'InvalidParameterValue.TagInvalidKey',
+    valueTooLong: 'InvalidParameterValue.TagInvalidVal',
+    valueChars: 'InvalidParameterValue.TagInvalidVal',
+    duplicate: 'InvalidParameterValue.TagDuplicateKey',
+    reserved: 'UnsupportedOperation.TagSystemReservedTagKey',
+    tooMany: 'LimitExceeded.TagKeyPerResourceExceeded',
+    both: 'InvalidParameterValue',
+  },
+  cvm: {
+    keyEmpty: 'FailedOperation.IllegalTagKey',
+    keyTooLong: 'FailedOperation.IllegalTagKey',
+    keyChars: 'FailedOperation.IllegalTagKey',
+    valueTooLong: 'FailedOperation.IllegalTagValue',
+    valueChars: 'FailedOperation.IllegalTagValue',
+    duplicate: 'InvalidParameterValue.DuplicateTags',
+    reserved: 'FailedOperation.TagKeyReserved',
+    tooMany: 'InvalidParameterValue.TagQuotaLimitExceeded',
+    both: 'InvalidParameterValue',
+  },
+  tag: {
+    keyEmpty: 'InvalidParameterValue.TagKeyEmpty',
+    keyTooLong: 'InvalidParameterValue.TagKeyLengthExceeded',
+    keyChars: 'InvalidParameterValue.TagKeyCharacterIllegal',
+    valueTooLong: 'InvalidParameterValue.TagValueLengthExceeded',
+    valueChars: 'InvalidParameterValue.TagValueCharacterIllegal',
+    duplicate: 'InvalidParameter.Tag',
+    reserved: 'InvalidParameter.ReservedTagKey',
+    tooMany: 'LimitExceeded.ResourceAttachedTags',
+    both: 'InvalidParameterValue.DeleteTagsParamError',
+  },
+};
+
+/** The tag rule a refusal is about: the domain names tag lists `tags`, `replace` and `remove`. */
+function tagRule(e: DomainError): TagRule | undefined {
+  const m = /^(tags|replace|remove)(\.\d+(\.(key|value))?)?$/.exec(e.detail.field ?? '');
+  if (!m) return undefined;
+  const ofValue = m[4] === 'value';
+  switch (e.detail.reason) {
+    case 'empty':
+      return 'keyEmpty';
+    case 'tooLong':
+      return ofValue ? 'valueTooLong' : 'keyTooLong';
+    case 'malformed':
+      return ofValue ? 'valueChars' : 'keyChars';
+    case 'duplicate':
+      return 'duplicate';
+    case 'reserved':
+      return 'reserved';
+    case 'tooMany':
+      return 'tooMany';
+    case 'combination':
+      return 'both';
+    default:
+      return undefined;
+  }
 }
 
 function invalidValue(e: DomainError, ctx: RenderContext): string {
   const reason = e.detail.reason;
+  const rule = tagRule(e);
+  if (rule) return TAG_CODES[ctx.product][rule];
+  if (ctx.product === 'tag') return paramCode(TAG_PARAM_CODES, e) ?? 'InvalidParameterValue';
   if (ctx.product === 'cvm') {
-    const own = cvmParamCode(e);
+    const own = paramCode(CVM_PARAM_CODES, e);
     if (own) return own;
     if (reason === 'malformed')
       return (e.detail.resource && CVM_MALFORMED[e.detail.resource]) ?? 'InvalidParameterValue';
@@ -189,6 +276,14 @@ const V3_CODE: Record<ErrorKind, Render> = {
 };
 
 export function v3Code(err: DomainError, ctx: RenderContext): string {
+  // DescribeUsedIpAddress calls an address outside the VPC (or subnet) asked about, and addresses
+  // given together with filters, a mismatch of its parameters (its documented code).
+  if (
+    ctx.action === 'DescribeUsedIpAddress' &&
+    (err.kind === 'ipNotInSubnet' || (err.kind === 'invalidParameter' && err.detail.reason === 'combination'))
+  ) {
+    return 'InvalidParameterValue.ParameterMismatch';
+  }
   // An address that is not on the ENI is a missing binding in 3.0 (docs/api3.md, "Errors").
   if (err.kind === 'invalidValue' && err.detail.reason === 'notOnEni') {
     return ctx.action === 'MigratePrivateIpAddress'

@@ -20,6 +20,8 @@ const CODES: Record<Product, { mismatch: string; processing: string }> = {
     processing: 'UnsupportedOperation.IdempotentProcessing',
   },
   cvm: { mismatch: 'InvalidParameterValue', processing: 'MutexOperation.TaskRunning' },
+  // No tag action takes a ClientToken; the generic codes, should one ever do.
+  tag: { mismatch: 'InvalidParameterValue', processing: 'FailedOperation' },
 };
 
 export class IdempotencyRefusal extends Error {

@@ -7,6 +7,7 @@ import { InstanceStatus, type Caller, type InstanceStateName } from '../../../..
 import type { InstanceFilter } from '../../../../store/instance.repo.ts';
 import { defineAction, pageOf, paging } from '../../action.ts';
 import { id, int, ip, list, oneOf, str } from '../../schema.ts';
+import { tagConditions } from '../vpc/params.wire.ts';
 import { beijingTimeText, cvmFilters, type CheckedFilters } from './cvm.params.ts';
 import { instanceToWire } from './instance.wire.ts';
 
@@ -29,8 +30,11 @@ const STATES: Record<string, InstanceStateName | null> = {
   EXIT_SERVICE_LIVE_MIGRATE: null,
 };
 
-/** Filters on what no instance here has (public or IPv6 addresses, hosts, tags): they match nothing. */
-const MATCH_NOTHING = ['public-ip-address', 'ipv6-address', 'host-id', 'dedicated-cluster-id', 'tag-key', 'tag-value'];
+/** Filters on what no instance here has (public or IPv6 addresses, hosts): they match nothing. */
+const MATCH_NOTHING = ['public-ip-address', 'ipv6-address', 'host-id', 'dedicated-cluster-id'];
+
+/** Tag filters (`tag:<key>` too): read by tagConditions. */
+const TAG_FILTERS = ['tag-key', 'tag-value'];
 
 const FILTER_VALUES = {
   zone: str({ max: 64 }).required(),
@@ -51,7 +55,7 @@ const FILTER_VALUES = {
 /** ≤ 10 filters, ≤ 5 values each (documented). */
 export const INSTANCE_FILTERS = cvmFilters(
   {
-    names: [...Object.keys(FILTER_VALUES), ...MATCH_NOTHING],
+    names: [...Object.keys(FILTER_VALUES), ...MATCH_NOTHING, ...TAG_FILTERS],
     tagPrefix: true,
     maxFilters: 10,
     maxValues: 5,
@@ -63,7 +67,6 @@ export const INSTANCE_FILTERS = cvmFilters(
 function instanceFilter(deps: Deps, caller: Caller, f: CheckedFilters): InstanceFilter {
   const nothing =
     MATCH_NOTHING.some((n) => f.raw.has(n)) ||
-    [...f.raw.keys()].some((n) => n.startsWith('tag:')) ||
     // A filter with no values matches nothing (api3-common.md §10).
     [...f.raw.values()].some((values) => values.length === 0);
   const states = f.get<string>('instance-state');
@@ -85,6 +88,7 @@ function instanceFilter(deps: Deps, caller: Caller, f: CheckedFilters): Instance
     primaryIps: f.get<string>('private-ip-address')?.map((a) => parseIp(a)!),
     createdFrom: from?.length ? Math.min(...from) : undefined,
     createdTo: to?.length ? Math.max(...to) : undefined,
+    tags: tagConditions(f.raw),
   };
 }
 

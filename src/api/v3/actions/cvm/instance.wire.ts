@@ -3,6 +3,7 @@ import type { InstanceView } from '../../../../domain/instance.service.ts';
 import { typeNameOfInstance } from '../../../../domain/instance-types.ts';
 import { instanceStateName, type Instance } from '../../../../domain/model.ts';
 import type { Catalogue } from '../../../../domain/regions.ts';
+import { tagsToWire } from '../tag/tag.params.ts';
 
 // The CVM Instance structure: every field, always (Terraform dereferences Placement.Zone,
 // InternetAccessible, VirtualPrivateCloud, SystemDisk, InstanceChargeType, LatestOperationState).
@@ -85,7 +86,7 @@ export function instanceToWire(v: InstanceView, catalogue: Catalogue) {
     SecurityGroupIds: sgIds,
     LoginSettings: { KeyIds: a.keyIds ?? [] },
     InstanceState: state,
-    Tags: [],
+    Tags: tagsToWire(v.tags),
     StopChargingMode: state === 'STOPPED' ? (a.stoppedMode ?? 'KEEP_CHARGING') : 'NOT_APPLICABLE',
     Uuid: a.uuid ?? '',
     // Terraform waits while OPERATING and dereferences the state: always a string. A task no longer

@@ -3,6 +3,7 @@ import { runInstances } from '../../../../domain/instance.service.ts';
 import { DEFAULT_TYPE, parseInstanceType, type InstanceType } from '../../../../domain/instance-types.ts';
 import { defineAction } from '../../action.ts';
 import { bool, id, int, ip, list, object, oneOf, str } from '../../schema.ts';
+import { fromWire, tagCodes, tags } from '../tag/tag.params.ts';
 import { instanceType, networkId } from './cvm.params.ts';
 
 const disk = object({ DiskType: str({ max: 64 }), DiskSize: int({ min: 1, max: 32000 }) });
@@ -42,7 +43,11 @@ export default defineAction({
     }),
     LoginSettings: object({ KeyIds: list(str({ max: 64 }).required(), { max: 100 }) }),
     DisableApiTermination: bool().default(false),
-    // Checked, not yet used to deduplicate requests.
+    // The tags of each resource type; only instances are resources here, other types' are ignored.
+    TagSpecification: list(object({ ResourceType: str({ min: 1, max: 64 }).required(), Tags: tags() }).required(), {
+      max: 10,
+    }),
+    // A retry with the same token gets the first answer (idempotency.ts).
     ClientToken: str({ max: 64 }),
     DryRun: bool().default(false),
   },
@@ -52,6 +57,10 @@ export default defineAction({
     'privateIps.*': 'VirtualPrivateCloud.PrivateIpAddresses.*',
     sgIds: 'SecurityGroupIds',
     'sgIds.*': 'SecurityGroupIds.*',
+    // The instance's entry of TagSpecification (one entry, or their tags in order when several).
+    tags: 'TagSpecification.Tags',
+    'tags.*.key': 'TagSpecification.Tags.*.Key',
+    'tags.*.value': 'TagSpecification.Tags.*.Value',
   },
   codes: [
     'MutexOperation.TaskRunning',
@@ -78,6 +87,7 @@ export default defineAction({
     'InvalidClientToken.TooLong',
     'InvalidParameterCombination',
     'UnsupportedOperation',
+    ...tagCodes('cvm'),
   ],
   async handle({ deps, caller }, p) {
     if (p.InstanceChargeType === 'CDHPAID' || p.InstanceChargeType === 'CDCPAID') {
@@ -117,6 +127,7 @@ export default defineAction({
       privateIps: vpc?.PrivateIpAddresses ?? [],
       sgIds: p.SecurityGroupIds ?? [],
       dryRun: p.DryRun,
+      tags: (p.TagSpecification ?? []).filter((s) => s.ResourceType === 'instance').flatMap((s) => fromWire(s.Tags)),
     });
     return { InstanceIdSet: instanceIds };
   },

@@ -3,7 +3,7 @@ import { DomainError } from '../../../../domain/errors.ts';
 import type { EniFilter } from '../../../../store/eni.repo.ts';
 import { defineAction, NEWEST_FIRST, pageOf, paging } from '../../action.ts';
 import { filters, id, list, type Filters } from '../../schema.ts';
-import { DESCRIBE_CODES, hasTagFilter, keepsAll, refuseCoexist } from '../vpc/params.wire.ts';
+import { DESCRIBE_CODES, keepsAll, refuseCoexist, tagConditions } from '../vpc/params.wire.ts';
 import { eniToWire } from './eni.wire.ts';
 
 const FILTERS = [
@@ -51,7 +51,6 @@ function eniQuery(f: Filters): Pick<DescribeEnisInput, 'filter' | 'addresses'> {
   const nothing =
     // A filter with no values matches nothing.
     [...f.values()].some((values) => values.length === 0) ||
-    hasTagFilter(f) ||
     // No ENI has IPv6 addresses or public IPs, or delete/traffic protection.
     f.has('address-ipv6') ||
     f.has('public-address-ip') ||
@@ -70,6 +69,7 @@ function eniQuery(f: Filters): Pick<DescribeEnisInput, 'filter' | 'addresses'> {
     descriptions: f.get('network-interface-description'),
     qosLevels: f.get('eni-qos'),
     primary: kinds.size === 1 ? [...kinds][0] : undefined,
+    tags: tagConditions(f),
   };
   const ips = f.get('address-ip');
   return { filter, addresses: ips && { values: ips, exact } };

@@ -1,6 +1,7 @@
 import { DomainError } from '../../../../domain/errors.ts';
 import type { CreateEniInput } from '../../../../domain/eni.service.ts';
 import { bool, id, int, ip, list, object, oneOf, Param, str, type Infer } from '../../schema.ts';
+import { fromWire, TAG_FIELDS, tagCodes, tags } from '../tag/tag.params.ts';
 
 // Parameters the ENI actions share: QoS levels, ClientToken, the PrivateIpAddressSpecification
 // list and the fields of CreateNetworkInterface that CreateAndAttachNetworkInterface repeats.
@@ -10,7 +11,7 @@ export const QOS_LEVELS = ['PT', 'AU', 'AG', 'DEFAULT'] as const;
 /** `QosLevel` of an ENI or an address: a level outside the list is out of range. */
 export const qosLevel = () => oneOf(QOS_LEVELS);
 
-/** `ClientToken`: up to 64 ASCII characters. Accepted; requests are not deduplicated by it (yet). */
+/** `ClientToken`: up to 64 ASCII characters; a retry with it gets the first answer (idempotency.ts). */
 export function clientToken(): Param<string> {
   return new Param('up to 64 ASCII characters', (value, name) => {
     if (typeof value !== 'string') {
@@ -44,7 +45,7 @@ export const createEniParams = {
   QosLevel: qosLevel(),
   SecurityGroupIds: list(id('sg').required(), { max: 5 }),
   PrivateIpAddresses: list(privateIpSpec().required(), { max: 10 }),
-  // Tags are accepted and not stored yet (not declared: unknown parameters are ignored).
+  Tags: tags(),
   IsRdma: bool().default(false),
   ClientToken: clientToken(),
 };
@@ -54,6 +55,7 @@ export const CREATE_FIELDS = {
   ips: 'PrivateIpAddresses',
   'ips.*.ip': 'PrivateIpAddresses.*.PrivateIpAddress',
   'sgIds.*': 'SecurityGroupIds.*',
+  ...TAG_FIELDS,
 } as const;
 
 type CreateParams = Infer<typeof createEniParams>;
@@ -73,6 +75,7 @@ export function createInput(p: CreateParams): CreateEniInput {
     secondaryCount: p.SecondaryPrivateIpAddressCount,
     sgIds: p.SecurityGroupIds ?? [],
     qosLevel: p.QosLevel,
+    tags: fromWire(p.Tags),
   };
 }
 
@@ -91,4 +94,5 @@ export const CREATE_CODES = [
   'ResourceInsufficient.Subnet',
   'ResourceNotFound',
   'UnsupportedOperation',
-] as const;
+  ...tagCodes('vpc'),
+];

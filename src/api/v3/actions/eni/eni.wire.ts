@@ -3,6 +3,7 @@ import type { EniView } from '../../../../domain/eni.service.ts';
 import type { Eni, IpState, PrivateIp } from '../../../../domain/model.ts';
 import type { Catalogue } from '../../../../domain/regions.ts';
 import { beijingTime } from '../../../../domain/time.ts';
+import { tagsToWire } from '../tag/tag.params.ts';
 
 // The 3.0 NetworkInterface structure: every field, always (Go and Terraform dereference them).
 
@@ -59,7 +60,7 @@ export function eniToWire(v: EniView, catalogue: Catalogue, planned?: { instance
     Zone: catalogue.zoneById(v.zoneId)?.name ?? '',
     CreatedTime: beijingTime(eni.createdAt),
     Ipv6AddressSet: [],
-    TagSet: [],
+    TagSet: tagsToWire(v.tags),
     EniType: eni.primary ? 1 : 0,
     Business: 'cvm',
     CdcId: '',

@@ -1,10 +1,11 @@
 import { createSecurityGroup } from '../../../../domain/security-group.service.ts';
 import { defineAction } from '../../action.ts';
 import { str } from '../../schema.ts';
+import { fromWire, TAG_FIELDS, tagCodes, tags } from '../tag/tag.params.ts';
 import { projectIdText } from './params.wire.ts';
 import { securityGroupToWire } from './vpc.wire.ts';
 
-// Groups have no rules here (v2 has none either). Tags are accepted and not stored yet.
+// Groups have no rules here (v2 has none either).
 
 export default defineAction({
   product: 'vpc',
@@ -16,14 +17,18 @@ export default defineAction({
     // Required by the model, empty allowed (Terraform sends "").
     GroupDescription: str({ max: 100 }).required(),
     ProjectId: projectIdText().default(0),
+    Tags: tags(),
   },
-  codes: ['InvalidParameterValue.TooLong'],
+  fields: TAG_FIELDS,
+  codes: ['InvalidParameterValue.TooLong', 'InvalidParameterValue.LimitExceeded', ...tagCodes('vpc')],
   async handle({ deps, caller }, p) {
+    const given = fromWire(p.Tags);
     const sg = await createSecurityGroup(deps, caller, {
       name: p.GroupName,
       remark: p.GroupDescription,
       projectId: p.ProjectId,
+      tags: given,
     });
-    return { SecurityGroup: securityGroupToWire(sg) };
+    return { SecurityGroup: securityGroupToWire(sg, given) };
   },
 });

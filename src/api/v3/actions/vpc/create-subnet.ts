@@ -1,10 +1,9 @@
 import { createSubnets, newSubnetView } from '../../../../domain/subnet.service.ts';
 import { defineAction } from '../../action.ts';
 import { id, str } from '../../schema.ts';
+import { fromWire, TAG_FIELDS, tagCodes, tags } from '../tag/tag.params.ts';
 import { noCdc } from './params.wire.ts';
 import { subnetToWire } from './vpc.wire.ts';
-
-// Tags are accepted and not stored yet (not declared: unknown parameters are ignored).
 
 export default defineAction({
   product: 'vpc',
@@ -17,20 +16,25 @@ export default defineAction({
     CidrBlock: str({ max: 64 }).required(),
     Zone: str({ min: 1, max: 64 }).required(),
     CdcId: noCdc(),
+    Tags: tags(),
   },
-  fields: { 'subnets.*.cidr': 'CidrBlock', 'subnets.*.zone': 'Zone' },
+  fields: { 'subnets.*.cidr': 'CidrBlock', 'subnets.*.zone': 'Zone', ...TAG_FIELDS },
   codes: [
     'InvalidParameterValue.TooLong',
     'InvalidParameterValue.SubnetRange',
     'InvalidParameterValue.SubnetConflict',
+    'InvalidParameterValue.LimitExceeded',
     'LimitExceeded',
     'ResourceNotFound',
+    ...tagCodes('vpc'),
   ],
   async handle({ deps, caller }, p) {
+    const given = fromWire(p.Tags);
     const [subnet] = await createSubnets(deps, caller, {
       vpcId: p.VpcId,
       subnets: [{ name: p.SubnetName, cidr: p.CidrBlock, zone: p.Zone }],
+      tags: given,
     });
-    return { Subnet: subnetToWire(newSubnetView(subnet!), deps.catalogue) };
+    return { Subnet: subnetToWire(newSubnetView(subnet!, given), deps.catalogue) };
   },
 });

@@ -1,11 +1,12 @@
 import { createSubnets, newSubnetView } from '../../../../domain/subnet.service.ts';
 import { defineAction } from '../../action.ts';
 import { id, object, str } from '../../schema.ts';
+import { fromWire, TAG_FIELDS, tagCodes, tags } from '../tag/tag.params.ts';
 import { noCdc, oneOrMore, routeTableId } from './params.wire.ts';
 import { subnetToWire } from './vpc.wire.ts';
 
 // All or nothing: every subnet is checked (against the VPC's and against each other) before any
-// is created. Tags are accepted and not stored yet.
+// is created. The Tags go to every new subnet.
 
 export default defineAction({
   product: 'vpc',
@@ -24,11 +25,13 @@ export default defineAction({
       { max: 100 },
     ),
     CdcId: noCdc(),
+    Tags: tags(),
   },
   fields: {
     'subnets.*.cidr': 'Subnets.*.CidrBlock',
     'subnets.*.zone': 'Subnets.*.Zone',
     'subnets.*.routeTableId': 'Subnets.*.RouteTableId',
+    ...TAG_FIELDS,
   },
   codes: [
     'InvalidParameterValue.TooLong',
@@ -37,8 +40,10 @@ export default defineAction({
     'InvalidParameterValue.SubnetConflict',
     'LimitExceeded',
     'ResourceNotFound',
+    ...tagCodes('vpc'),
   ],
   async handle({ deps, caller }, p) {
+    const given = fromWire(p.Tags);
     const subnets = await createSubnets(deps, caller, {
       vpcId: p.VpcId,
       subnets: p.Subnets.map((s) => ({
@@ -47,7 +52,8 @@ export default defineAction({
         zone: s.Zone,
         routeTableId: s.RouteTableId,
       })),
+      tags: given,
     });
-    return { SubnetSet: subnets.map((s) => subnetToWire(newSubnetView(s), deps.catalogue)) };
+    return { SubnetSet: subnets.map((s) => subnetToWire(newSubnetView(s, given), deps.catalogue)) };
   },
 });

@@ -1,10 +1,9 @@
 import { createVpc } from '../../../../domain/vpc.service.ts';
 import { defineAction } from '../../action.ts';
 import { bool, ip, list, str } from '../../schema.ts';
+import { fromWire, TAG_FIELDS, tagCodes, tags } from '../tag/tag.params.ts';
 import { flagText } from './params.wire.ts';
 import { vpcToWire } from './vpc.wire.ts';
-
-// Tags are accepted and not stored yet (not declared: unknown parameters are ignored).
 
 export default defineAction({
   product: 'vpc',
@@ -19,10 +18,12 @@ export default defineAction({
     DomainName: str({ max: 255 }).default(''),
     EnableRouteVpcPublish: bool().default(false),
     EnableRouteVpcPublishIpv6: bool().default(false),
+    Tags: tags(),
   },
-  fields: { cidr: 'CidrBlock' },
-  codes: ['InvalidParameterValue.TooLong', 'InvalidParameterValue.LimitExceeded', 'LimitExceeded'],
+  fields: { cidr: 'CidrBlock', ...TAG_FIELDS },
+  codes: ['InvalidParameterValue.TooLong', 'InvalidParameterValue.LimitExceeded', 'LimitExceeded', ...tagCodes('vpc')],
   async handle({ deps, caller }, p) {
+    const given = fromWire(p.Tags);
     const { vpc } = await createVpc(deps, caller, {
       name: p.VpcName,
       cidr: p.CidrBlock,
@@ -35,7 +36,8 @@ export default defineAction({
         routeVpcPublish: p.EnableRouteVpcPublish,
         routeVpcPublishIpv6: p.EnableRouteVpcPublishIpv6,
       },
+      tags: given,
     });
-    return { Vpc: vpcToWire(vpc) };
+    return { Vpc: vpcToWire(vpc, given) };
   },
 });

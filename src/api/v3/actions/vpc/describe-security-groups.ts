@@ -2,26 +2,28 @@ import { describeSecurityGroups } from '../../../../domain/security-group.servic
 import type { SecurityGroupFilter } from '../../../../store/sg.repo.ts';
 import { defineAction, pageOf } from '../../action.ts';
 import { filters, id, list, oneOf, type Filters } from '../../schema.ts';
-import { DESCRIBE_CODES, hasTagFilter, refuseCoexist, textPaging } from './params.wire.ts';
+import { DESCRIBE_CODES, refuseCoexist, tagConditions, textPaging } from './params.wire.ts';
 import { securityGroupToWire } from './vpc.wire.ts';
 
 const FILTERS = ['security-group-id', 'project-id', 'security-group-name', 'tag-key'] as const;
 
-/** The filters in domain terms; `[]` as the id list where a filter can match nothing here. */
+/** The filters in domain terms. */
 function groupFilter(f: Filters): SecurityGroupFilter {
   const projects = f.get('project-id');
   return {
-    sgIds: hasTagFilter(f) ? [] : f.get('security-group-id'),
+    sgIds: f.get('security-group-id'),
     names: f.get('security-group-name'),
     // Project ids are integers; a value that is not one matches no group.
     projectIds: projects?.flatMap((v) => (/^\d{1,10}$/.test(v.trim()) ? [Number(v)] : [])),
+    tags: tagConditions(f),
   };
 }
 
 export default defineAction({
   product: 'vpc',
   name: 'DescribeSecurityGroups',
-  summary: 'List security groups by id or by filters (security-group-id, project-id, security-group-name), ordered',
+  summary:
+    'List security groups by id or by filters (security-group-id, project-id, security-group-name, tag-key, tag:<key>), ordered',
   async: false,
   params: {
     SecurityGroupIds: list(id('sg').required(), { max: 100 }),
@@ -49,6 +51,9 @@ export default defineAction({
       page: pageOf(p),
       mustExist: ids,
     });
-    return { SecurityGroupSet: page.items.map(securityGroupToWire), TotalCount: page.total };
+    return {
+      SecurityGroupSet: page.items.map((g) => securityGroupToWire(g, page.tags.get(g.id) ?? [])),
+      TotalCount: page.total,
+    };
   },
 });

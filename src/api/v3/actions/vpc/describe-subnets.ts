@@ -6,11 +6,11 @@ import { defineAction, NEWEST_FIRST } from '../../action.ts';
 import { filters, id, int, list, type Filters } from '../../schema.ts';
 import {
   DESCRIBE_CODES,
-  hasTagFilter,
   keepsAll,
   nextToken,
   pageToken,
   refuseCoexist,
+  tagConditions,
   textPaging,
   tokenPage,
 } from './params.wire.ts';
@@ -36,7 +36,6 @@ const FILTERS = [
 function subnetFilter(deps: Deps, caller: Caller, f: Filters): SubnetFilter {
   const region = deps.catalogue.region(caller.region)!;
   const nothing =
-    hasTagFilter(f) ||
     // No subnet has IPv6 blocks or ISP addresses, or belongs to a CDC.
     f.has('ipv6-cidr-block') ||
     f.has('isp-type') ||
@@ -53,6 +52,7 @@ function subnetFilter(deps: Deps, caller: Caller, f: Filters): SubnetFilter {
     cidrs: f.get('cidr-block'),
     // A zone filter names zones (a numeric id works too); one not in the region matches nothing.
     zoneIds: zones?.flatMap((z) => deps.catalogue.zone(region, z)?.id ?? []),
+    tags: tagConditions(f),
   };
 }
 

@@ -2,7 +2,7 @@ import { describeVpcs } from '../../../../domain/vpc.service.ts';
 import type { VpcFilter } from '../../../../store/vpc.repo.ts';
 import { defineAction, NEWEST_FIRST, pageOf } from '../../action.ts';
 import { filters, id, list, type Filters } from '../../schema.ts';
-import { DESCRIBE_CODES, hasTagFilter, keepsAll, refuseCoexist, textPaging } from './params.wire.ts';
+import { DESCRIBE_CODES, keepsAll, refuseCoexist, tagConditions, textPaging } from './params.wire.ts';
 import { vpcToWire } from './vpc.wire.ts';
 
 const FILTERS = [
@@ -19,7 +19,6 @@ const FILTERS = [
 /** The filters in domain terms; `[]` as the id list where a filter can match nothing here. */
 function vpcFilter(f: Filters): VpcFilter {
   const nothing =
-    hasTagFilter(f) ||
     // No VPC has IPv6 blocks or ISP addresses.
     f.has('ipv6-cidr-block') ||
     f.has('isp-type') ||
@@ -29,13 +28,15 @@ function vpcFilter(f: Filters): VpcFilter {
     vpcIds: nothing ? [] : f.get('vpc-id'),
     names: f.get('vpc-name'),
     cidrs: f.get('cidr-block'),
+    tags: tagConditions(f),
   };
 }
 
 export default defineAction({
   product: 'vpc',
   name: 'DescribeVpcs',
-  summary: 'List VPCs by id or by filters (vpc-name, vpc-id, cidr-block, is-default…), newest first',
+  summary:
+    'List VPCs by id or by filters (vpc-name, vpc-id, cidr-block, is-default, tag-key, tag:<key>…), newest first',
   async: false,
   params: {
     VpcIds: list(id('vpc').required(), { max: 100 }),
@@ -52,6 +53,6 @@ export default defineAction({
       page: pageOf(p),
       mustExist: ids,
     });
-    return { TotalCount: page.total, VpcSet: page.items.map(({ vpc }) => vpcToWire(vpc)) };
+    return { TotalCount: page.total, VpcSet: page.items.map(({ vpc, tags }) => vpcToWire(vpc, tags)) };
   },
 });

@@ -1,5 +1,6 @@
 import { DomainError, fail } from '../../../../domain/errors.ts';
 import type { Page } from '../../../../domain/model.ts';
+import type { TagCondition } from '../../../../store/tag.repo.ts';
 import { list, Param, str, type Field, type Filters } from '../../schema.ts';
 
 // Parameter kinds of the VPC, subnet and security-group actions that the shared schema does not
@@ -115,9 +116,19 @@ export function keepsAll(
   return values.some((v) => v.toLowerCase() === actual);
 }
 
-/** Tag filters: no resource has tags yet, so they match nothing. */
-export function hasTagFilter(f: Filters): boolean {
-  return [...f.keys()].some((k) => k === 'tag-key' || k.startsWith('tag:'));
+/**
+ * The tag filters: `tag-key` (a tag with one of these keys), `tag:<key>` (that key with one of these
+ * values) and, where a Describe offers it, `tag-value` (a tag with one of these values). Each is one
+ * condition; all must hold. Undefined when there is none.
+ */
+export function tagConditions(f: Filters): TagCondition[] | undefined {
+  const out: TagCondition[] = [];
+  for (const [name, values] of f) {
+    if (name === 'tag-key') out.push({ keys: values });
+    else if (name === 'tag-value') out.push({ values });
+    else if (name.startsWith('tag:')) out.push({ keys: [name.slice('tag:'.length)], values });
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** The page of a DescribeSubnets-style request: `MaxResults`/`NextToken` when given, else Offset/Limit. */

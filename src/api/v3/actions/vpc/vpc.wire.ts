@@ -1,8 +1,9 @@
-import type { SecurityGroup, Vpc } from '../../../../domain/model.ts';
+import type { SecurityGroup, Tag, Vpc } from '../../../../domain/model.ts';
 import type { Catalogue } from '../../../../domain/regions.ts';
 import { subnetSettings, type SubnetView } from '../../../../domain/subnet.service.ts';
 import { beijingTime } from '../../../../domain/time.ts';
 import { mainRouteTableId, vpcSettings } from '../../../../domain/vpc.service.ts';
+import { tagsToWire } from '../tag/tag.params.ts';
 
 // The 3.0 Vpc, Subnet and SecurityGroup structures: every field of the model, always, with the
 // model's JSON type (Go and Terraform dereference them; SecurityGroup.ProjectId is a String).
@@ -10,7 +11,7 @@ import { mainRouteTableId, vpcSettings } from '../../../../domain/vpc.service.ts
 /** What a VPC created without DnsServers hands out (the real service's resolvers). */
 export const DEFAULT_DNS_SERVERS = ['183.60.83.19', '183.60.82.98'];
 
-export function vpcToWire(vpc: Vpc) {
+export function vpcToWire(vpc: Vpc, tags: readonly Tag[]) {
   const s = vpcSettings(vpc);
   return {
     VpcName: vpc.name,
@@ -24,7 +25,7 @@ export function vpcToWire(vpc: Vpc) {
     DhcpOptionsId: '',
     EnableDhcp: true,
     Ipv6CidrBlock: '',
-    TagSet: [],
+    TagSet: tagsToWire(tags),
     AssistantCidrSet: [],
     EnableRouteVpcPublish: s.routeVpcPublish,
     EnableRouteVpcPublishIpv6: s.routeVpcPublishIpv6,
@@ -49,13 +50,13 @@ export function subnetToWire(v: SubnetView, catalogue: Catalogue) {
     Ipv6CidrBlock: '',
     NetworkAclId: '',
     IsRemoteVpcSnat: false,
-    TagSet: [],
+    TagSet: tagsToWire(v.tags),
     CdcId: '',
     IsCdcSubnet: 0,
   };
 }
 
-export function securityGroupToWire(sg: SecurityGroup) {
+export function securityGroupToWire(sg: SecurityGroup, tags: readonly Tag[]) {
   return {
     SecurityGroupId: sg.id,
     SecurityGroupName: sg.name,
@@ -64,6 +65,6 @@ export function securityGroupToWire(sg: SecurityGroup) {
     IsDefault: false,
     CreatedTime: beijingTime(sg.createdAt),
     UpdateTime: beijingTime(sg.updatedAt),
-    TagSet: [],
+    TagSet: tagsToWire(tags),
   };
 }
