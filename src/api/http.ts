@@ -3,8 +3,11 @@ import type { Logger } from 'pino';
 import type { Envelope, V2Request } from './v2/handler.ts';
 import { V2_PATH } from './v2/signature.ts';
 import { errorEnvelope, type V3Envelope, type V3Request } from './v3/handler.ts';
+import { TransportFault, type RequestNote } from './fault-door.ts';
+import { CONTROL_PREFIX, type ControlRequest, type ControlResponse } from '../control/routes.ts';
 
-// Transport only: routes (health, /v2/index.php → v2, anything else → API 3.0), methods, size
+// Transport only: routes (health, /_vpceni/ → test control, /v2/index.php → v2, anything else →
+// API 3.0), methods, size
 // limits, absolute-form request lines, raw body bytes (TC3 signs them). API-level errors are the
 // front doors' business and come back as HTTP 200 with a JSON envelope; on the 3.0 path transport
 // refusals do too, since every 3.0 SDK turns another status into an error without a code.
@@ -21,6 +24,17 @@ export interface HttpRoutes {
   requestId(): string;
   /** Ready to take traffic (database reachable, schema known); the reason when not. */
   ready(): Promise<string | null>;
+  /** Test control under /_vpceni/ (docs/test-control.md). */
+  control?(req: ControlRequest): Promise<ControlResponse>;
+}
+
+/** A snapshot import may be much larger than an API request. */
+export const MAX_CONTROL_BODY_BYTES = 512 * 1024 * 1024;
+
+const FAULT_HEADER = 'x-vpceni-fault';
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
@@ -58,6 +72,7 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
   // `handle`, which answers 414 as documented, instead of cutting it off with a bare 431.
   const server = http.createServer({ maxHeaderSize: MAX_BODY_BYTES }, (req, res) => {
     void handle(req, res).catch((err: unknown) => {
+      if (err instanceof TransportFault) return transportFault(err, req, res);
       log.error({ err }, 'request failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -96,21 +111,67 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
       const reason = await routes.ready();
       return send(res, reason ? 503 : 200, reason ? { status: 'unavailable', reason } : { status: 'ready' });
     }
+    if (path.startsWith(CONTROL_PREFIX) && routes.control) return control(req, res, url, routes.control);
     if (path !== V2_PATH) return v3(req, res, target, host, path);
 
+    const note: RequestNote = {};
+    const reply = async (answer: Promise<Envelope>) => {
+      const body = await answer;
+      send(res, 200, body, note.faultRule ? { [FAULT_HEADER]: note.faultRule } : {});
+    };
     if (req.method === 'GET') {
       const q = target.indexOf('?');
       const raw = q < 0 ? '' : target.slice(q + 1);
       if (Buffer.byteLength(raw) > MAX_QUERY_BYTES)
         return send(res, 414, { error: 'query string larger than 32 KB; use POST' });
-      return send(res, 200, await routes.v2({ method: 'GET', host, raw }));
+      return reply(routes.v2({ method: 'GET', host, raw, note }));
     }
     if (req.method === 'POST') {
       const raw = await readBody(req, MAX_BODY_BYTES);
       if (raw === null) return send(res, 413, { error: 'body larger than 1 MB' }, { connection: 'close' });
-      return send(res, 200, await routes.v2({ method: 'POST', host, raw: raw.toString('utf8') }));
+      return reply(routes.v2({ method: 'POST', host, raw: raw.toString('utf8'), note }));
     }
     return send(res, 405, { error: 'use GET or POST' }, { allow: 'GET, POST' });
+  }
+
+  /** A fault rule's transport effect: the connection dropped without an answer, or a non-200. */
+  function transportFault(f: TransportFault, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if ('drop' in f.effect) {
+      req.socket.destroy();
+      return;
+    }
+    const headers = { [FAULT_HEADER]: f.ruleId, connection: 'close' };
+    if (f.effect.body === undefined)
+      return send(res, f.effect.status, { error: `injected by fault rule ${f.ruleId}` }, headers);
+    res.writeHead(f.effect.status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+    res.end(f.effect.body);
+  }
+
+  async function control(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    handler: (r: ControlRequest) => Promise<ControlResponse>,
+  ): Promise<void> {
+    const body =
+      req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, MAX_CONTROL_BODY_BYTES);
+    if (body === null) return send(res, 413, { error: 'body larger than 512 MB' }, { connection: 'close' });
+    const bound = server.address();
+    const answer = await handler({
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      authorization: req.headers.authorization,
+      loopbackListener: typeof bound === 'object' && bound !== null && isLoopback(bound.address),
+    });
+    if (answer.raw === undefined) return send(res, answer.status, answer.body, answer.headers);
+    res.writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(answer.raw),
+      ...answer.headers,
+    });
+    res.end(answer.raw);
   }
 
   async function v3(req: http.IncomingMessage, res: http.ServerResponse, target: string, host: string, path: string) {
@@ -129,7 +190,17 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     const limit = json ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES;
     const body = req.method === 'POST' ? await readBody(req, limit) : Buffer.alloc(0);
     if (body === null) return tooLarge(`the body is limited to ${json ? '10 MB' : '1 MB'}`);
-    return reply(await routes.v3({ method: req.method ?? '', host, path, rawQuery, headers: req.headers, body }));
+    const note: RequestNote = {};
+    const answer = await routes.v3({
+      method: req.method ?? '',
+      host,
+      path,
+      rawQuery,
+      headers: req.headers,
+      body,
+      note,
+    });
+    return reply(answer, note.faultRule ? { [FAULT_HEADER]: note.faultRule } : {});
   }
 
   return server;

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { insertTask } from '../store/task.repo.ts';
+import { HELD_DUE_AT, insertTask } from '../store/task.repo.ts';
 import type { IdGenerator } from './ids.ts';
 import type { Catalogue } from './regions.ts';
 import type { PayloadOf, TaskType } from '../tasks/registry.ts';
@@ -15,6 +15,26 @@ export interface Deps {
   readonly now: () => number;
   /** Tells the local worker a task will be due at `dueAt`, so it need not wait for its poll. */
   readonly wakeWorker: (dueAt: number) => void;
+  /** Test control's say over each new task (absent: every task takes TASK_LATENCY_MS and runs). */
+  readonly taskControl?: TaskControl;
+}
+
+/** What test control decides for a task being created (docs/test-control.md, "Task control"). */
+export interface TaskDecision {
+  /** Stay RUNNING until released. */
+  hold?: boolean;
+  /** Fail, with this output, when the worker gets to it. */
+  failure?: string;
+  /** Be due this long after creation, instead of TASK_LATENCY_MS. */
+  delayMs?: number;
+}
+
+export interface TaskControl {
+  /** Decided in the creating transaction `q`, so a task that is never created leaves no trace. */
+  decide(
+    q: Queryable,
+    task: { type: string; appId: number; region: string; requestId: string; payload: unknown },
+  ): Promise<TaskDecision | null>;
 }
 
 /** What an async action decided, once its checks have passed. */
@@ -39,7 +59,6 @@ export async function withTask<K extends TaskType, T>(
   opts: { dryRun?: boolean } = {},
 ): Promise<T & { taskId: number; requestId: string }> {
   const now = deps.now();
-  const dueAt = now + deps.config.taskLatencyMs;
   if (opts.dryRun) {
     // Every check runs, inside a transaction that is then rolled back: nothing is created.
     const dry = await deps.db
@@ -52,20 +71,23 @@ export async function withTask<K extends TaskType, T>(
       });
     return { ...dry, taskId: 0, requestId: caller.requestId };
   }
+  let dueAt = now;
   const out = await deps.db.tx(async (tx) => {
     const p = await plan(tx, now);
+    const task = { type, appId: caller.appId, region: caller.region, requestId: caller.requestId, payload: p.payload };
+    const decision = (await deps.taskControl?.decide(tx, task)) ?? {};
+    dueAt = decision.hold ? HELD_DUE_AT : now + (decision.delayMs ?? deps.config.taskLatencyMs);
     const taskId = await insertTask(tx, {
-      requestId: caller.requestId,
-      appId: caller.appId,
-      type,
+      ...task,
       payload: JSON.stringify(p.payload),
       createdAt: now,
       dueAt,
+      injectedFailure: decision.failure ?? null,
     });
     await p.apply(taskId);
     return { ...p.result, taskId, requestId: caller.requestId };
   });
-  deps.wakeWorker(dueAt);
+  if (dueAt !== HELD_DUE_AT) deps.wakeWorker(dueAt);
   return out;
 }
 

@@ -26,6 +26,12 @@ export interface Capabilities {
   readonly bytewise: string;
   /** A query answering `n` = 1 when the table named by its one parameter exists, else 0. */
   readonly tableExistsSql: string;
+  /** A query answering `name` for every table of the database (PostgreSQL: of the schema in use). */
+  readonly listTablesSql: string;
+  /** A query answering `next`, the id the table named by its parameter hands out next. */
+  readonly nextIdSql: string;
+  /** A statement making the table named by its second parameter hand out the first one next. */
+  readonly setNextIdSql: string;
 }
 
 export interface Db extends Queryable {

@@ -33,6 +33,13 @@ const CAPS: Capabilities = {
   bytewise: ' COLLATE "C"',
   tableExistsSql:
     'SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?',
+  listTablesSql:
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1',
+  // A sequence cannot be read without a side effect or its name: nextval spends one id, so the
+  // live database skips it, and the state read hands it out next once restored.
+  nextIdSql: "SELECT nextval(pg_get_serial_sequence(?, 'id')) AS next",
+  setNextIdSql:
+    "WITH p AS (SELECT CAST(? AS BIGINT) AS next, CAST(? AS TEXT) AS t) SELECT setval(pg_get_serial_sequence(p.t, 'id'), p.next, false) FROM p",
 };
 
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {

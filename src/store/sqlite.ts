@@ -19,6 +19,10 @@ const CAPS: Capabilities = {
   multiProcess: false,
   bytewise: '', // BINARY, SQLite's default
   tableExistsSql: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+  listTablesSql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  // AUTOINCREMENT keeps the highest id handed out in sqlite_sequence.
+  nextIdSql: 'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM sqlite_sequence WHERE name = ?',
+  setNextIdSql: 'UPDATE sqlite_sequence SET seq = ? - 1 WHERE name = ?',
 };
 
 class Connection implements Queryable {

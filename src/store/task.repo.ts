@@ -1,5 +1,6 @@
 import { TaskStatus, type Task, type TaskFailure, type TaskState } from '../domain/model.ts';
 import type { Queryable } from './db.ts';
+import { Where } from './sql.ts';
 
 interface TaskRow {
   id: number;
@@ -13,10 +14,17 @@ interface TaskRow {
   due_at: number;
   lease_until: number | null;
   attempts: number;
+  injected_failure: string | null;
 }
 
 const RUNNING = TaskStatus.RUNNING;
-const COLUMNS = 'id, request_id, app_id, type, status, payload, output, created_at, due_at, lease_until, attempts';
+const COLUMNS =
+  'id, request_id, app_id, type, status, payload, output, created_at, due_at, lease_until, attempts, injected_failure';
+/**
+ * The due time of a held task: never, until released. Claims (`due_at <= now`) never see it and the
+ * worker's next wake-up ignores it.
+ */
+export const HELD_DUE_AT = Number.MAX_SAFE_INTEGER;
 const STATES = Object.keys(TaskStatus) as TaskState[];
 
 /** `output` holds the failure as JSON; tasks finished before API 3.0 stored v2's {errorCode, errorMsg}. */
@@ -39,15 +47,26 @@ const toTask = (r: TaskRow): Task => ({
   dueAt: r.due_at,
   leaseUntil: r.lease_until,
   attempts: r.attempts,
+  injectedFailure: r.injected_failure,
 });
 
 export async function insertTask(
   q: Queryable,
-  t: { requestId: string; appId: number; type: string; payload: string; createdAt: number; dueAt: number },
+  t: {
+    requestId: string;
+    appId: number;
+    region: string;
+    type: string;
+    payload: string;
+    createdAt: number;
+    dueAt: number;
+    injectedFailure: string | null;
+  },
 ): Promise<number> {
   const row = await q.get<{ id: number }>(
-    'INSERT INTO tasks (request_id, app_id, type, status, payload, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-    [t.requestId, t.appId, t.type, RUNNING, t.payload, t.createdAt, t.dueAt],
+    `INSERT INTO tasks (request_id, app_id, region, type, status, payload, created_at, due_at, injected_failure)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    [t.requestId, t.appId, t.region, t.type, RUNNING, t.payload, t.createdAt, t.dueAt, t.injectedFailure],
   );
   return row!.id;
 }
@@ -95,8 +114,36 @@ export async function claimDueTasks(q: Queryable, now: number, leaseUntil: numbe
 
 /** Earliest due time of a running task, so an idle worker knows when to look again. */
 export async function nextDueAt(q: Queryable): Promise<number | null> {
-  const row = await q.get<{ due: number | null }>('SELECT MIN(due_at) AS due FROM tasks WHERE status = ?', [RUNNING]);
+  const row = await q.get<{ due: number | null }>(
+    'SELECT MIN(due_at) AS due FROM tasks WHERE status = ? AND due_at < ?',
+    [RUNNING, HELD_DUE_AT],
+  );
   return row?.due ?? null;
+}
+
+/** Held tasks of the account (every account's when `appId` is null), oldest first. */
+export async function heldTasks(q: Queryable, appId: number | null): Promise<Task[]> {
+  const rows = await q.all<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE status = ? AND due_at = ?${appId === null ? '' : ' AND app_id = ?'} ORDER BY id`,
+    appId === null ? [RUNNING, HELD_DUE_AT] : [RUNNING, HELD_DUE_AT, appId],
+  );
+  return rows.map(toTask);
+}
+
+/** Makes held tasks due now: one by id, or all (of an account); the ids released. */
+export async function releaseHeldTasks(
+  q: Queryable,
+  o: { taskId?: number; appId?: number | null },
+  now: number,
+): Promise<number[]> {
+  const where = new Where().add('status = ? AND due_at = ?', RUNNING, HELD_DUE_AT);
+  if (o.taskId !== undefined) where.add('id = ?', o.taskId);
+  if (o.appId != null) where.add('app_id = ?', o.appId);
+  const rows = await q.all<{ id: number }>(`UPDATE tasks SET due_at = ?${where.sql} RETURNING id`, [
+    now,
+    ...where.params,
+  ]);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 /**

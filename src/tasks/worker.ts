@@ -56,6 +56,8 @@ export class Worker {
   /** A task will be due at `dueAt`: make sure we look then. */
   wake(dueAt: number): void {
     if (this.stopped || dueAt >= this.timerAt) return;
+    // setTimeout cannot wait longer than 2^31 - 1 ms; the poll looks again long before that.
+    if (dueAt - this.o.now() > 2 ** 31 - 1) return;
     clearTimeout(this.timer);
     this.timerAt = dueAt;
     this.timer = setTimeout(
@@ -119,6 +121,8 @@ export class Worker {
     if (!def) failure = { kind: 'internal', message: `no definition for task type ${task.type}` };
     else if (task.attempts > MAX_ATTEMPTS)
       failure = { kind: 'internal', message: `gave up after ${MAX_ATTEMPTS} attempts` };
+    // A fault rule decided at creation that this task fails (test control): the data plane refuses it.
+    else if (task.injectedFailure !== null) failure = { kind: 'dataPlane', message: task.injectedFailure };
     else {
       try {
         await this.o.driver.apply(task);

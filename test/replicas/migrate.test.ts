@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { openDb } from '../../src/store/db.ts';
-import { SCHEMA_VERSION } from '../../src/store/migrate.ts';
+import { migrate, SCHEMA_VERSION } from '../../src/store/migrate.ts';
 import { backends } from '../support/backends.ts';
-import { sdkClient } from '../support/harness.ts';
+import { ACCOUNT_A, sdkClient, startServer } from '../support/harness.ts';
 import { spawnServer } from '../support/process.ts';
 
 // `vpc-eni migrate`, and a replica's refusal to serve a schema it does not know.
@@ -44,6 +44,37 @@ for (const backend of backends()) {
         assert.equal(ready.status, 200);
       } finally {
         await server.stop();
+      }
+    });
+
+    it('an upgrade past schema 4 folds the names already stored, so search finds them', async () => {
+      // A database as a schema-4 build left it: no folded copies yet, a VPC with a Greek name.
+      const url = await backend.freshUrl();
+      const db = await openDb(url);
+      await migrate(db, { upTo: 4 });
+      await db.tx(async (tx) => {
+        await tx.run('INSERT INTO accounts (app_id, created_at) VALUES (?, 0)', [ACCOUNT_A.appId]);
+        await tx.run(
+          "INSERT INTO vpcs (id, app_id, region, name, cidr, created_at, attributes) VALUES (?, ?, 'ap-guangzhou', ?, '10.0.0.0/16', 0, '{}')",
+          ['vpc-old00001', ACCOUNT_A.appId, 'ΟΔΟΣ Straße'],
+        );
+      });
+      await db.close();
+      const upgraded = cli(['migrate'], { DATABASE_URL: url });
+      assert.equal(upgraded.status, 0, upgraded.stderr);
+      assert.match(upgraded.stdout, new RegExp(`from version 4 to ${SCHEMA_VERSION}`));
+      const after = await startServer(backend, { DATABASE_URL: url });
+      try {
+        for (const vpcName of ['οδοσ', 'STRASSE', 'ΟΔΟΣ Straße']) {
+          const r = await after.client().call('DescribeVpcEx', { vpcName });
+          assert.deepEqual(
+            r.data.map((v: { unVpcId: string }) => v.unVpcId),
+            ['vpc-old00001'],
+            vpcName,
+          );
+        }
+      } finally {
+        await after.close();
       }
     });
 

@@ -3,9 +3,11 @@ import type { ActionDef } from './action.ts';
 import { readSchema } from './schema.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { DomainError, fail, fieldNamer, messageOf } from '../../domain/errors.ts';
-import { codeOf, v2CodeDesc } from './errors.ts';
+import { ALL_CODE_DESCS, codeOf, v2CodeDesc, type CodeDesc } from './errors.ts';
+import { faultAtDoor, TransportFault, type DoorFaults, type InjectedError, type RequestNote } from '../fault-door.ts';
+import { resourceIdsIn } from '../../control/faults.ts';
 import type { Authenticator } from './authenticate.ts';
-import { decodeForm, printable, toParamMap } from './params.ts';
+import { decodeForm, printable, FormParams } from './params.ts';
 import { claimInFirstTransaction, type ClaimingDb } from './replay-claim.ts';
 
 // The v2 pipeline: decode → admit (auth) → find the Action → validate its parameters → run it →
@@ -17,6 +19,8 @@ export interface V2Request {
   host: string;
   /** The raw query string (GET) or form body (POST). */
   raw: string;
+  /** Filled in for the HTTP layer (the fault rule that fired). */
+  note?: RequestNote;
 }
 
 export type Envelope = Record<string, unknown> & { code: number; message: string; codeDesc: string };
@@ -26,13 +30,20 @@ export function v2Handler(o: {
   auth: Authenticator;
   actions: ReadonlyMap<string, ActionDef>;
   log: Logger;
+  faults?: DoorFaults;
 }): (req: V2Request) => Promise<Envelope> {
+  /** An injected error, in v2's envelope; a code outside the catalogue (forced) is a rule class. */
+  const injected = (e: InjectedError): Envelope => ({
+    code: ALL_CODE_DESCS.includes(e.code as CodeDesc) ? codeOf(e.code as CodeDesc) : 5100,
+    message: e.message,
+    codeDesc: e.code,
+  });
   return async (req) => {
     let action = '';
     let claiming: ClaimingDb | undefined;
     try {
       const pairs = decodeForm(req.raw);
-      const params = toParamMap(pairs);
+      const params = new FormParams(pairs);
       const admitted = await o.auth.admit(req.method, req.host, pairs, params);
       action = admitted.action;
       claiming = claimInFirstTransaction(o.deps.db, admitted.claim);
@@ -40,11 +51,27 @@ export function v2Handler(o: {
       if (!def) fail('unknownAction', `Action ${printable(admitted.action)} is not supported`);
       const region = o.deps.catalogue.region(admitted.region);
       if (!region) fail('unknownRegion', `common parameter Region ${printable(admitted.region)} names no region`);
+      const requestId = o.deps.ids.uuid();
+      const at = {
+        action,
+        apiVersion: 'v2' as const,
+        region: region.name,
+        account: admitted.appId,
+        resourceIds: resourceIdsIn(pairs.map(([, v]) => v)),
+        requestId,
+      };
+      const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, req.note);
+      if (before) {
+        await claiming.settle();
+        return injected(before);
+      }
       const input = readSchema(def.params, params);
       const deps = { ...o.deps, db: claiming.db };
-      const caller = { appId: admitted.appId, region: region.name, requestId: o.deps.ids.uuid() };
+      const caller = { appId: admitted.appId, region: region.name, requestId };
       const out = await def.handle({ deps, caller }, input);
       await claiming.settle();
+      const after = await faultAtDoor(o.faults, { ...at, phase: 'commit' }, req.note);
+      if (after) return injected(after);
       return { code: 0, message: '', codeDesc: 'Success', ...out };
     } catch (caught) {
       let err = caught;
@@ -55,6 +82,7 @@ export function v2Handler(o: {
           () => caught,
           (claimErr: unknown) => claimErr,
         );
+      if (err instanceof TransportFault) throw err;
       if (err instanceof DomainError) {
         const codeDesc = v2CodeDesc(err);
         const named = fieldNamer(o.actions.get(action)?.fields ?? {});

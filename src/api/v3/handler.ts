@@ -5,7 +5,9 @@ import { DomainError, fail, fieldNamer, messageOf } from '../../domain/errors.ts
 import type { Region } from '../../domain/regions.ts';
 import { claimSignature } from '../../store/account.repo.ts';
 import { keyLookup } from '../keys.ts';
-import { printable, toParamMap } from '../v2/params.ts';
+import { printable, FormParams } from '../v2/params.ts';
+import { faultAtDoor, TransportFault, type DoorFaults, type RequestNote } from '../fault-door.ts';
+import { resourceIdsIn } from '../../control/faults.ts';
 import { algorithmOf, sign, signatureMatches, sourceString } from '../v2/signature.ts';
 import type { ActionDef } from './action.ts';
 import { v3Code, type Product } from './errors.ts';
@@ -27,11 +29,13 @@ export interface V3Request {
   rawQuery: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Filled in for the HTTP layer (the fault rule that fired). */
+  note?: RequestNote;
 }
 
 export type V3Envelope = { Response: Record<string, unknown> };
 
-export const VERSIONS: Record<Product, string> = { vpc: '2017-03-12', cvm: '2017-03-12' };
+export const VERSIONS: Record<Product, string> = { vpc: '2017-03-12', cvm: '2017-03-12', tag: '2018-08-13' };
 const PRODUCTS = Object.keys(VERSIONS) as Product[];
 
 /** Errors of the 3.0 door itself, with no domain meaning: answered with their code as they are. */
@@ -73,6 +77,7 @@ export function v3Handler(o: {
   actions: ReadonlyMap<string, ActionDef>;
   windowS: number;
   log: Logger;
+  faults?: DoorFaults;
 }): (req: V3Request) => Promise<V3Envelope> {
   const lookup = keyLookup(o.deps.db, o.deps.now);
   const byProduct = new Map<string, ActionDef>([...o.actions.values()].map((a) => [`${a.product}:${a.name}`, a]));
@@ -147,7 +152,7 @@ export function v3Handler(o: {
   /** Signature v1 (HmacSHA1/HmacSHA256) on the 3.0 endpoint: the v2 algorithm with path `/`. */
   async function admitV1(req: V3Request, raw: string): Promise<Admitted> {
     const pairs = decodeForm(raw);
-    const params = toParamMap(pairs);
+    const params = new FormParams(pairs);
     const need = (name: string) => {
       const v = params.get(name);
       if (v === undefined || v === '')
@@ -187,7 +192,10 @@ export function v3Handler(o: {
       fail('invalidParameter', 'X-TC-Version (or Version) is required', { reason: 'missing' });
     }
     if (!Object.values(VERSIONS).includes(admitted.version)) {
-      throw new ProtocolError('NoSuchVersion', `version ${printable(admitted.version)} does not exist; use 2017-03-12`);
+      throw new ProtocolError(
+        'NoSuchVersion',
+        `version ${printable(admitted.version)} does not exist; use 2017-03-12 (vpc, cvm) or 2018-08-13 (tag)`,
+      );
     }
     if (admitted.action === '') fail('invalidParameter', 'X-TC-Action (or Action) is required', { reason: 'missing' });
     const label = req.host.split('.')[0]!.toLowerCase();
@@ -200,6 +208,12 @@ export function v3Handler(o: {
       : PRODUCTS.map((p) => byProduct.get(`${p}:${admitted.action}`)).find(Boolean);
     if (!def)
       fail('unknownAction', `Action ${printable(admitted.action)} is not supported${product ? ` by ${product}` : ''}`);
+    if (VERSIONS[def.product] !== admitted.version) {
+      throw new ProtocolError(
+        'NoSuchVersion',
+        `${def.product} has no version ${printable(admitted.version)}; use ${VERSIONS[def.product]}`,
+      );
+    }
     return def;
   }
 
@@ -238,18 +252,34 @@ export function v3Handler(o: {
       def = route(req, admitted);
       product = def.product;
       const r = region(def, admitted.region);
+      const at = {
+        action: def.name,
+        apiVersion: '3.0' as const,
+        region: r?.name ?? '',
+        account: admitted.appId,
+        resourceIds: resourceIdsIn(admitted.params),
+        requestId,
+      };
+      const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, req.note);
+      if (before) return errorEnvelope(before.code, before.message, requestId);
       const input = readSchema(def.params, admitted.params);
       const caller = { appId: admitted.appId, region: r?.name ?? '', requestId };
+      // After the change is committed (only a success made one), a rule may still lose the answer.
+      const committed = async (response: Record<string, unknown>): Promise<V3Envelope> => {
+        const after = 'Error' in response ? null : await faultAtDoor(o.faults, { ...at, phase: 'commit' }, req.note);
+        return after ? errorEnvelope(after.code, after.message, requestId) : { Response: response };
+      };
       const language = header(req, 'x-tc-language') === 'zh-CN' ? 'zh-CN' : 'en-US';
       const run = async () => ({
         ...(await def!.handle({ deps: o.deps, caller, language }, input)),
         RequestId: requestId,
       });
       const token = (input as { ClientToken?: unknown }).ClientToken;
-      if (typeof token !== 'string' || token === '' || !('ClientToken' in def.params)) return { Response: await run() };
+      if (typeof token !== 'string' || token === '' || !('ClientToken' in def.params)) return committed(await run());
       const key = { appId: admitted.appId, action: def.name, token };
-      return { Response: await withClientToken(o.deps.db, o.deps.now(), key, product, admitted.params, run) };
+      return committed(await withClientToken(o.deps.db, o.deps.now(), key, product, admitted.params, run));
     } catch (err) {
+      if (err instanceof TransportFault) throw err;
       if (err instanceof ProtocolError || err instanceof IdempotencyRefusal) {
         return errorEnvelope(err.code, err.message, requestId);
       }
