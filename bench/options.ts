@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Start the server with `node --cpu-prof` and summarise where its time went. */
   profile: boolean;
   smoke: boolean;
+  /** Attach/detach with DATA_PLANE=netns beside the simulated driver (bench/dataplane.ts; root). */
+  dataplane: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -29,7 +31,9 @@ export const USAGE = `npm run bench -- [options]
   --pg URL            also run on PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/test)
   --no-sqlite         skip SQLite
   --profile           run the server under node --cpu-prof and print its hottest functions
-  --smoke             a few seconds in all: tiny seed, 1 s per scenario (CI)`;
+  --smoke             a few seconds in all: tiny seed, 1 s per scenario (CI)
+  --dataplane         attach/detach with DATA_PLANE=netns beside the simulated driver, then with
+                      1,000 ENIs on the host (root, Linux; BENCH_PAIRS, BENCH_SECONDS, BENCH_PARKED)`;
 
 function positive(name: string, text: string): number {
   const n = Number(text);
@@ -50,6 +54,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'no-sqlite': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
+      dataplane: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -70,5 +75,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     taskLatencyMs: Number(values['task-latency'] ?? '0'),
     profile: values.profile,
     smoke,
+    dataplane: values.dataplane,
   };
 }

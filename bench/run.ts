@@ -174,6 +174,11 @@ function problems(r: Report): string[] {
 
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
+  if (o.dataplane) {
+    // Its own run (its own servers, a real host network): it prints its table and is done.
+    await import('./dataplane.ts');
+    return 0;
+  }
   fs.mkdirSync(OUT, { recursive: true });
   say(
     `vpc-eni benchmark: ${o.connections} connections, ${o.durationS} s per scenario, scales ${o.scales.join(', ')}, ` +

@@ -7,6 +7,11 @@ export class DataPlaneError extends Error {}
  *  after a crash the same task may be applied again. */
 export interface DataPlaneDriver {
   apply(task: Task): Promise<void>;
+  /** Before the worker starts: check what the driver needs and make the data plane match the
+   *  database (a refusal stops the server from starting). */
+  start?(): Promise<void>;
+  /** After the worker has stopped. */
+  stop?(): Promise<void>;
 }
 
 export interface Fault {
@@ -19,15 +24,11 @@ export interface Fault {
 
 /**
  * The default driver: no real data plane, tasks succeed once due (the worker only runs a task
- * TASK_LATENCY_MS after it was created). Faults can be injected by tests, or at random with
- * DATA_PLANE_FAILURE_RATE for fault drills.
+ * TASK_LATENCY_MS after it was created). In-process tests can make it refuse tasks; everyone else
+ * uses fault rules (docs/test-control.md), which DATA_PLANE_FAILURE_RATE is one of.
  */
 export class SimulatedDataPlane implements DataPlaneDriver {
   private readonly faults: Fault[] = [];
-  constructor(
-    private readonly failureRate = 0,
-    private readonly random: () => number = Math.random,
-  ) {}
 
   injectFailure(fault: Partial<Fault> & { message?: string } = {}): void {
     this.faults.push({ times: 1, message: 'simulated data-plane failure', ...fault });
@@ -38,9 +39,6 @@ export class SimulatedDataPlane implements DataPlaneDriver {
     if (fault) {
       fault.times--;
       return Promise.reject(new DataPlaneError(fault.message));
-    }
-    if (this.failureRate > 0 && this.random() < this.failureRate) {
-      return Promise.reject(new DataPlaneError('simulated data-plane failure (DATA_PLANE_FAILURE_RATE)'));
     }
     return Promise.resolve();
   }
