@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { ACTIONS_BY_NAME } from './api/v2/registry.ts';
@@ -7,16 +6,18 @@ import { ACTIONS_V3 } from './api/v3/registry.ts';
 import { createHttpServer } from './api/http.ts';
 import { authenticator } from './api/v2/authenticate.ts';
 import { v2Handler } from './api/v2/handler.ts';
-import type { Config } from './config.ts';
+import { databaseLabel, type Config } from './config.ts';
 import type { Deps } from './domain/deps.ts';
 import { idGenerator, type IdGenerator } from './domain/ids.ts';
 import { buildCatalogue } from './domain/regions.ts';
 import type { Logger } from './log.ts';
-import { countAccounts, upsertAccount, upsertKey } from './store/account.repo.ts';
+import { countAccounts, keysOfAccount, upsertAccount, upsertKey } from './store/account.repo.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './store/migrate.ts';
+import { NetnsDataPlane } from './dataplane/netns-driver.ts';
 import { SimulatedDataPlane, type DataPlaneDriver } from './tasks/driver.ts';
 import { Worker } from './tasks/worker.ts';
+import { buildTestControl } from './control/index.ts';
 
 // Builds the whole service without listening: config → database → domain → worker → HTTP.
 // main.ts listens; tests build it in-process and listen on an ephemeral port.
@@ -27,16 +28,30 @@ export interface App {
   readonly db: Db;
   readonly worker: Worker;
   readonly driver: DataPlaneDriver;
-  /** Credentials created for a fresh deployment with no account, if any. */
-  readonly devCredentials: { appId: number; secretId: string; secretKey: string } | null;
+  /** The schema versions before and after the migrations applied at start (equal: none). */
+  readonly migrated: { from: number; to: number } | null;
+  /** The development account's key when the server runs with it (no VPC_ENI_ACCOUNTS): created
+   *  at this start (`created`), or found in the database. */
+  readonly devAccount: DevAccount | null;
   close(): Promise<void>;
 }
+
+export interface DevAccount {
+  appId: number;
+  secretId: string;
+  secretKey: string;
+  created: boolean;
+}
+
+/** The account a deployment with no declared account gets, and `vpc-eni credentials` looks for. */
+export const DEV_APP_ID = 1000000;
 
 export interface AppOptions {
   log: Logger;
   now?: () => number;
   ids?: IdGenerator;
-  driver?: DataPlaneDriver;
+  /** The data plane, or how to make it from the database (default: the one DATA_PLANE names). */
+  driver?: DataPlaneDriver | ((db: Db) => DataPlaneDriver);
   /** Whether to start the task worker (default yes). */
   worker?: boolean;
 }
@@ -44,49 +59,66 @@ export interface AppOptions {
 export async function buildApp(config: Config, o: AppOptions): Promise<App> {
   const now = o.now ?? Date.now;
   const ids = o.ids ?? idGenerator();
-  const db = await openDb(config.databaseUrl);
+  const { db, migrated, devAccount } = await openDatabase(config, ids, now());
   try {
-    if (config.autoMigrate) await migrate(db);
-    const reason = await readiness(db);
-    if (reason) throw new Error(reason);
-    const devCredentials = await provisionAccounts(db, config, ids, now());
-    const driver = o.driver ?? new SimulatedDataPlane(config.dataPlaneFailureRate);
+    const driver: DataPlaneDriver =
+      typeof o.driver === 'function'
+        ? o.driver(db)
+        : (o.driver ??
+          (config.dataPlane === 'netns' ? new NetnsDataPlane({ db, log: o.log }) : new SimulatedDataPlane()));
     const worker = new Worker({ db, driver, now, log: o.log, leaseMs: config.taskLeaseMs, pollMs: config.taskPollMs });
+    const catalogue = buildCatalogue(config.regions);
+    const control = buildTestControl({ db, config, ids, now, catalogue, wakeWorker: () => worker.wake(now()) });
     const deps: Deps = {
       db,
       config,
-      catalogue: buildCatalogue(config.regions),
+      catalogue,
       ids,
       now,
       wakeWorker: (dueAt) => worker.wake(dueAt),
+      taskControl: control.taskControl,
     };
     const v2 = v2Handler({
       deps,
       auth: authenticator(db, { now, windowS: config.timestampWindowS }),
       actions: ACTIONS_BY_NAME,
       log: o.log,
+      faults: control.faults,
     });
     const v3 = v3Handler({
       deps,
       actions: new Map(ACTIONS_V3.map((a) => [`${a.product}:${a.name}`, a])),
       windowS: config.timestampWindowS,
       log: o.log,
+      faults: control.faults,
     });
-    const server = createHttpServer({ v2, v3, requestId: () => ids.uuid(), ready: () => readiness(db) }, o.log);
-    if (o.worker !== false) await worker.start();
+    const server = createHttpServer(
+      { v2, v3, requestId: () => ids.uuid(), ready: () => readiness(db), control: control.routes },
+      o.log,
+    );
+    await control.importAtStart();
+    if (o.worker !== false) {
+      // The data plane first: a host it cannot drive stops the start; then the host matches the
+      // database before any task runs.
+      await driver.start?.();
+      await worker.start();
+    }
     return {
       server,
       deps,
       db,
       worker,
       driver,
-      devCredentials,
+      migrated,
+      devAccount,
       async close() {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
         await worker.stop();
+        await driver.stop?.();
+        await control.exportOnExit().catch((err: unknown) => o.log.error({ err }, 'VPC_ENI_EXPORT_ON_EXIT failed'));
         await db.close();
       },
     };
@@ -94,6 +126,44 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Opens, migrates and checks the database, and provisions its accounts. Every failure is reported
+ * with the DATABASE_URL it concerns (its password hidden) and, where it helps, what to do.
+ */
+async function openDatabase(config: Config, ids: IdGenerator, now: number) {
+  const where = `DATABASE_URL=${databaseLabel(config.databaseUrl)}`;
+  let db: Db | undefined;
+  try {
+    db = await openDb(config.databaseUrl);
+    const migrated = config.autoMigrate ? await migrate(db) : null;
+    const reason = await readiness(db);
+    if (reason) throw new Error(reason);
+    const devAccount = await provisionAccounts(db, config, ids, now);
+    return { db, migrated, devAccount };
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    throw new Error(`${where}: ${databaseProblem(config.databaseUrl, err as Error & { code?: string })}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The reason a database could not be used, with a hint for the usual causes. */
+export function databaseProblem(url: string, err: Error & { code?: string }): string {
+  const code = err.code ?? '';
+  if (url.startsWith('sqlite:') && /CANTOPEN|READONLY|EACCES|EROFS|ENOTDIR|EEXIST|EPERM/.test(code)) {
+    const file = path.resolve(url.slice('sqlite:'.length));
+    return `cannot open or write ${file}: ${err.message} (can this user create and write files in ${path.dirname(file)}?)`;
+  }
+  if (
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH/.test(code) ||
+    /^getaddrinfo|^connect /.test(err.message)
+  ) {
+    return `cannot reach the database server: ${err.message}`;
+  }
+  return err.message;
 }
 
 async function readiness(db: Db): Promise<string | null> {
@@ -112,27 +182,23 @@ async function readiness(db: Db): Promise<string | null> {
 }
 
 /**
- * Upserts the accounts of VPC_ENI_ACCOUNTS; with no account at all, creates a development account
- * and writes its key to the credentials file for `vpc-eni call`.
+ * Upserts the accounts of VPC_ENI_ACCOUNTS. Without any, the server runs with the development
+ * account: created (with a fresh key) when the database has no account at all, else read back.
  */
-async function provisionAccounts(db: Db, config: Config, ids: IdGenerator, now: number) {
+async function provisionAccounts(db: Db, config: Config, ids: IdGenerator, now: number): Promise<DevAccount | null> {
   return db.tx(async (tx) => {
     for (const a of config.accounts) {
       await upsertAccount(tx, a.appId, now);
       await upsertKey(tx, { secretId: a.secretId, appId: a.appId, secretKey: a.secretKey, enabled: true });
     }
-    if ((await countAccounts(tx)) > 0) return null;
-    const dev = { appId: 1000000, secretId: 'AKID' + ids.secret(32), secretKey: ids.secret(32) };
-    await upsertAccount(tx, dev.appId, now);
-    await upsertKey(tx, { ...dev, enabled: true });
-    return dev;
-  });
-}
-
-/** Writes credentials where `vpc-eni call` looks for them (owner-only permissions). */
-export function writeCredentialsFile(file: string, creds: { secretId: string; secretKey: string }): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ secretId: creds.secretId, secretKey: creds.secretKey }, null, 2) + '\n', {
-    mode: 0o600,
+    if (config.accounts.length > 0) return null;
+    if ((await countAccounts(tx)) === 0) {
+      const dev = { appId: DEV_APP_ID, secretId: 'AKID' + ids.secret(32), secretKey: ids.secret(32) };
+      await upsertAccount(tx, dev.appId, now);
+      await upsertKey(tx, { ...dev, enabled: true });
+      return { ...dev, created: true };
+    }
+    const key = (await keysOfAccount(tx, DEV_APP_ID)).find((k) => k.enabled);
+    return key ? { appId: key.appId, secretId: key.secretId, secretKey: key.secretKey, created: false } : null;
   });
 }

@@ -1,119 +1,91 @@
-import fs from 'node:fs';
-import { randomInt } from 'node:crypto';
-import { loadConfig } from '../config.ts';
-import { commonPairs, V2_PATH, withSignature } from '../api/v2/signature.ts';
-import { VERSIONS } from '../api/v3/handler.ts';
+import type { ActionDef as V3Action } from '../api/v3/action.ts';
 import { unflatten } from '../api/v3/params.ts';
-import { ACTIONS_V3 } from '../api/v3/registry.ts';
-import { signTc3 } from '../api/v3/signature.ts';
+import { loadClientConfig, loadConfig, databaseLabel, parseAccounts, type ClientConfig } from '../config.ts';
+import { findAction, paramNames, suggest, unknownActionMessage, type Api, type AnyAction } from './actions.ts';
+import { requestV2, requestV3, type Answer, type Key, type Target } from './client.ts';
+import { readCredentialsFile } from './credentials-file.ts';
+import { UsageError } from './usage.ts';
 
-// `vpc-eni call`: a signed request from the command line, signed by the same code the server
-// verifies with — v2 by default, API 3.0 with `--api 3` (TC3-HMAC-SHA256, the product picked by
-// the Action). Credentials: VPC_ENI_SECRET_ID/VPC_ENI_SECRET_KEY, else the credentials file the
-// server wrote for its development account.
+// `vpc-eni call`: one signed request from the command line, v2 by default, API 3.0 with `--api 3`
+// (the product picked by the Action). It refuses an Action it does not know before sending
+// anything, and an answer that is an error, or a task that failed, makes the exit status 1, so a
+// script (`VPC=$(vpc-eni call ... --get Vpc.VpcId)`) never carries on with nothing.
 
-interface Options {
-  api: '2' | '3';
-  action: string;
-  params: Array<[string, string]>;
-  /** API 3.0: the parameters as one JSON object instead of name=value pairs. */
-  json?: Record<string, unknown>;
+export interface CallOptions {
+  api: Api;
   get?: string;
   wait: boolean;
-  region: string;
+  region?: string;
 }
 
-type Answer = Record<string, unknown>;
-interface Creds {
-  secretId: string;
-  secretKey: string;
+export function requireAction(api: Api, name: string): AnyAction {
+  const action = findAction(api, name);
+  if (!action) throw new UsageError(unknownActionMessage(api, name));
+  return action;
 }
 
-function parseArgs(args: string[]): Options {
-  const o: Options = {
-    api: '2',
-    action: '',
-    params: [],
-    wait: false,
-    region: process.env.VPC_ENI_REGION || 'ap-guangzhou',
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--wait') o.wait = true;
-    else if (arg === '--get') o.get = args[++i];
-    else if (arg === '--region') o.region = args[++i] ?? o.region;
-    else if (arg === '--api') {
-      const api = args[++i];
-      if (api !== '2' && api !== '3') throw new Error(`--api takes 2 or 3 (got ${JSON.stringify(api)})`);
-      o.api = api;
-    } else if (!o.action) o.action = arg;
-    else if (arg.startsWith('{')) o.json = JSON.parse(arg) as Record<string, unknown>;
-    else {
-      const eq = arg.indexOf('=');
-      if (eq <= 0) throw new Error(`expected name=value or a JSON object, got ${JSON.stringify(arg)}`);
-      o.params.push([arg.slice(0, eq), arg.slice(eq + 1)]);
+/** name=value pairs, or one JSON object (its lists and objects flattened for v2). */
+export function parseParams(args: string[]): { pairs: Array<[string, string]>; json?: Record<string, unknown> } {
+  const pairs: Array<[string, string]> = [];
+  let json: Record<string, unknown> | undefined;
+  for (const arg of args) {
+    if (arg.trimStart().startsWith('{')) {
+      try {
+        json = { ...json, ...(JSON.parse(arg) as Record<string, unknown>) };
+      } catch (err) {
+        throw new UsageError(`cannot read ${JSON.stringify(arg)} as a JSON object: ${(err as Error).message}`);
+      }
+      continue;
     }
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected name=value or a JSON object, got ${JSON.stringify(arg)}`);
+    pairs.push([arg.slice(0, eq), arg.slice(eq + 1)]);
   }
-  if (!o.action) throw new Error('which Action? e.g. vpc-eni call DescribeVpcEx, or vpc-eni call --api 3 DescribeVpcs');
-  return o;
+  return { pairs, json };
 }
 
-function credentials(file: string): Creds {
-  const { VPC_ENI_SECRET_ID: secretId, VPC_ENI_SECRET_KEY: secretKey } = process.env;
-  if (secretId && secretKey) return { secretId, secretKey };
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Creds;
-  } catch {
-    throw new Error(
-      `no credentials: set VPC_ENI_SECRET_ID and VPC_ENI_SECRET_KEY, or start the server once so it writes ${file}`,
+/** A JSON object as v2's flat names: lists as `name.N`, objects as `name.field`. */
+function flatten(value: unknown, prefix: string, out: Array<[string, string]>): Array<[string, string]> {
+  if (Array.isArray(value)) value.forEach((v, i) => flatten(v, `${prefix}.${i}`, out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (value !== undefined && value !== null) out.push([prefix, String(value)]);
+  return out;
+}
+
+/** Parameters the action does not declare: the server ignores them, so a typo would pass unseen. */
+function warnUndeclared(action: AnyAction, names: string[]): void {
+  const known = paramNames(action);
+  for (const name of new Set(names.map((n) => n.split('.')[0]!))) {
+    if (known.includes(name)) continue;
+    const close = suggest(name, known);
+    process.stderr.write(
+      `warning: ${action.name} has no parameter ${name}${close.length ? ` (did you mean ${close.join(' or ')}?)` : ''}; ` +
+        'the server ignores it\n',
     );
   }
 }
 
-export async function request(
-  endpoint: URL,
-  creds: Creds,
-  region: string,
-  action: string,
-  params: Array<[string, string]>,
-): Promise<Answer> {
-  const pairs = withSignature(
-    [['Action', action], ...commonPairs({ secretId: creds.secretId, region, nonce: randomInt(1, 2 ** 47) }), ...params],
-    { secretKey: creds.secretKey, method: 'POST', host: endpoint.host },
+/**
+ * The key to sign with, and where it came from: VPC_ENI_SECRET_ID/KEY, else the first account of
+ * VPC_ENI_ACCOUNTS (as the replicas of a deployment are given it), else the development key the
+ * server saved for this DATABASE_URL.
+ */
+export function resolveKey(client: ClientConfig): { key: Key; from: string } {
+  if (client.key) return { key: client.key, from: 'VPC_ENI_SECRET_ID and VPC_ENI_SECRET_KEY' };
+  const accounts = parseAccounts(process.env.VPC_ENI_ACCOUNTS ?? '');
+  if (accounts[0]) return { key: accounts[0], from: `VPC_ENI_ACCOUNTS (account ${accounts[0].appId})` };
+  const config = loadConfig();
+  const saved = readCredentialsFile(config.credentialsFile);
+  const label = databaseLabel(config.databaseUrl);
+  const key = saved[label];
+  if (key) return { key, from: `${config.credentialsFile} (the development key of ${label})` };
+  const others = Object.keys(saved);
+  throw new Error(
+    `no key for ${label}: set VPC_ENI_SECRET_ID and VPC_ENI_SECRET_KEY, or VPC_ENI_ACCOUNTS as the server has it, ` +
+      `or start the server on this DATABASE_URL (npm start) so that it saves its development key in ${config.credentialsFile}` +
+      (others.length ? ` (that file holds keys for ${others.join(', ')}: set DATABASE_URL as the server has it)` : ''),
   );
-  const body = new URLSearchParams(pairs).toString();
-  const res = await fetch(new URL(V2_PATH, endpoint), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  return (await res.json()) as Answer;
-}
-
-/** One API 3.0 call (TC3, POST JSON); resolves with the inner `Response` object. */
-export async function request3(
-  endpoint: URL,
-  creds: Creds,
-  region: string,
-  action: string,
-  params: Record<string, unknown>,
-): Promise<Answer> {
-  const product = ACTIONS_V3.find((a) => a.name === action)?.product ?? 'vpc';
-  const body = JSON.stringify(params);
-  const headers = signTc3({
-    ...creds,
-    host: endpoint.host,
-    service: product,
-    action,
-    version: VERSIONS[product],
-    region,
-    timestampS: Math.floor(Date.now() / 1000),
-    body,
-  });
-  const res = await fetch(new URL('/', endpoint), { method: 'POST', headers, body });
-  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { Response: Answer }).Response;
 }
 
 function pick(value: unknown, path: string): unknown {
@@ -124,14 +96,17 @@ function pick(value: unknown, path: string): unknown {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** v2: the answer, with `task` once its task has finished (`--wait`); false when it failed. */
-async function callV2(o: Options, endpoint: URL, creds: Creds): Promise<{ answer: Answer; ok: boolean }> {
-  let answer = await request(endpoint, creds, o.region, o.action, o.params);
-  if (o.wait && answer.code === 0 && typeof answer.taskId === 'number') {
+/** v2: the answer, with `task` once its task has finished (`--wait`); ok is false for an error or a failed task. */
+export async function callV2(
+  t: Target,
+  action: string,
+  pairs: Array<[string, string]>,
+  wait: boolean,
+): Promise<{ answer: Answer; ok: boolean }> {
+  let answer = await requestV2(t, action, pairs);
+  if (wait && answer.code === 0 && typeof answer.taskId === 'number') {
     for (;;) {
-      const task = await request(endpoint, creds, o.region, 'DescribeVpcTaskResult', [
-        ['taskId', String(answer.taskId)],
-      ]);
+      const task = await requestV2(t, 'DescribeVpcTaskResult', [['taskId', String(answer.taskId)]]);
       if (task.code !== 0 || pick(task, 'data.status') !== 2) {
         answer = { ...answer, task: task.data ?? task };
         break;
@@ -142,14 +117,17 @@ async function callV2(o: Options, endpoint: URL, creds: Creds): Promise<{ answer
   return { answer, ok: answer.code === 0 && pick(answer, 'task.status') !== 1 };
 }
 
-/** API 3.0: the Response, with `Task` (DescribeVpcTaskResult by RequestId) for `--wait`. */
-async function callV3(o: Options, endpoint: URL, creds: Creds): Promise<{ answer: Answer; ok: boolean }> {
-  const params = o.json ?? unflatten(o.params, new Set());
-  let answer = await request3(endpoint, creds, o.region, o.action, params);
-  const async = ACTIONS_V3.find((a) => a.name === o.action)?.async ?? false;
-  if (o.wait && async && answer.Error === undefined) {
+/** API 3.0: the Response, with `Task` (DescribeVpcTaskResult of its RequestId) for `--wait`. */
+export async function callV3(
+  t: Target,
+  action: V3Action,
+  params: Record<string, unknown>,
+  wait: boolean,
+): Promise<{ answer: Answer; ok: boolean }> {
+  let answer = await requestV3(t, action.product, action.name, params);
+  if (wait && action.async && answer.Error === undefined) {
     for (;;) {
-      const task = await request3(endpoint, creds, o.region, 'DescribeVpcTaskResult', { TaskId: answer.RequestId });
+      const task = await requestV3(t, 'vpc', 'DescribeVpcTaskResult', { TaskId: answer.RequestId });
       if (task.Error !== undefined || task.Status !== 'RUNNING') {
         answer = { ...answer, Task: task };
         break;
@@ -157,27 +135,53 @@ async function callV3(o: Options, endpoint: URL, creds: Creds): Promise<{ answer
       await sleep(50);
     }
   }
-  return {
-    answer,
-    ok:
-      answer.Error === undefined &&
-      pick(answer, 'Task.Status') !== 'FAILED' &&
-      pick(answer, 'Task.Error') === undefined,
-  };
+  const ok =
+    answer.Error === undefined && pick(answer, 'Task.Status') !== 'FAILED' && pick(answer, 'Task.Error') === undefined;
+  return { answer, ok };
 }
 
-export async function call(args: string[]): Promise<number> {
-  const o = parseArgs(args);
-  const config = loadConfig();
-  const endpoint = new URL(process.env.VPC_ENI_ENDPOINT || `http://${config.host}:${config.port}`);
-  const creds = credentials(config.credentialsFile);
-  const { answer, ok } = o.api === '3' ? await callV3(o, endpoint, creds) : await callV2(o, endpoint, creds);
-  const shown = o.get ? pick(answer, o.get) : answer;
-  if (shown === undefined) {
-    // A script reading one field must not carry on with "undefined": say what came back instead.
-    process.stderr.write(`no field ${o.get} in the answer:\n${JSON.stringify(answer, null, 2)}\n`);
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v, null, 2));
+
+export async function callCommand(name: string, args: string[], o: CallOptions): Promise<number> {
+  const action = requireAction(o.api, name);
+  const { pairs, json } = parseParams(args);
+  warnUndeclared(action, [...pairs.map(([n]) => n), ...Object.keys(json ?? {})]);
+  const client = loadClientConfig();
+  const { key, from } = resolveKey(client);
+  const target: Target = {
+    endpoint: client.endpoint,
+    endpointFrom: client.endpointFrom,
+    key,
+    region: o.region ?? client.region,
+  };
+  const { answer, ok } =
+    o.api === '3'
+      ? await callV3(target, action as V3Action, { ...unflatten(pairs, new Set()), ...json }, o.wait)
+      : await callV2(target, name, [...pairs, ...flatten(json ?? {}, '', [])], o.wait);
+
+  const code = o.api === '3' ? pick(answer, 'Error.Code') : answer.codeDesc;
+  if (code === 'AuthFailure.SecretIdNotFound') {
+    process.stderr.write(
+      `the server at ${client.endpoint.origin} does not know the key from ${from}; ` +
+        '`npx vpc-eni credentials`, run with the DATABASE_URL the server has, prints its development key\n',
+    );
+  }
+  if (o.get === undefined) {
+    process.stdout.write(show(answer) + '\n');
+    return ok ? 0 : 1;
+  }
+  // A script reading one field must not carry on with nothing: an error answer, or an answer
+  // without that field, goes to stderr whole and the exit status says so.
+  const isError = o.api === '3' ? answer.Error !== undefined : answer.code !== 0;
+  if (isError) {
+    process.stderr.write(`${name} answered an error:\n${show(answer)}\n`);
     return 1;
   }
-  process.stdout.write((typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2)) + '\n');
+  const field = pick(answer, o.get);
+  if (field === undefined) {
+    process.stderr.write(`no field ${o.get} in the answer:\n${show(answer)}\n`);
+    return 1;
+  }
+  process.stdout.write(show(field) + '\n');
   return ok ? 0 : 1;
 }

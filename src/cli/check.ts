@@ -1,9 +1,9 @@
 import { loadConfig } from '../config.ts';
 import { formatIp, isUsable, parseCidr } from '../domain/cidr.ts';
 import { instanceLimits, MAX_IPS_UNATTACHED_ENI } from '../domain/limits.ts';
-import { openDb, type Db } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import * as facts from '../store/invariants.repo.ts';
-import { schemaVersion } from '../store/migrate.ts';
+import { openExistingDb } from './database.ts';
 
 // `vpc-eni check`: reads the database and reports every broken invariant — what no sequence of API
 // calls, crashes or races may ever produce. The crash and model tests call `findViolations`.
@@ -168,33 +168,19 @@ function instanceIdsOf(payload: string): string[] {
   }
 }
 
-/** Opens the database at `url`, checks it, closes it. */
+/** Opens the database at `url` (which must exist and hold a vpc-eni schema), checks it, closes it. */
 export async function checkDatabase(url: string, o: CheckOptions = {}): Promise<Violation[]> {
-  const db = await openDb(url);
+  const db = await openExistingDb(url);
   try {
-    if ((await schemaVersion(db)) === 0) {
-      throw new Error('the database has no vpc-eni schema: nothing to check (wrong DATABASE_URL?)');
-    }
     return await findViolations(db, o);
   } finally {
     await db.close();
   }
 }
 
-const USAGE = 'usage: vpc-eni check [--drained] [--stuck-after-ms N] [--json]';
-
-export async function checkCommand(args: string[]): Promise<number> {
-  const o: CheckOptions = {};
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--drained') o.drained = true;
-    else if (arg === '--json') json = true;
-    else if (arg === '--stuck-after-ms' && /^\d+$/.test(args[i + 1] ?? '')) o.stuckAfterMs = Number(args[++i]);
-    else throw new Error(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
-  }
+export async function checkCommand(o: CheckOptions & { json?: boolean }): Promise<number> {
   const violations = await checkDatabase(loadConfig().databaseUrl, o);
-  if (json) process.stdout.write(JSON.stringify({ violations }, null, 2) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify({ violations }, null, 2) + '\n');
   else if (violations.length === 0) process.stdout.write('no invariant violated\n');
   else {
     for (const v of violations) process.stdout.write(`${v.rule}\t${v.subject}\t${v.detail}\n`);

@@ -36,6 +36,20 @@ export async function findKey(q: Queryable, secretId: string): Promise<ApiKey | 
   return row && { secretId: row.secret_id, appId: row.app_id, secretKey: row.secret_key, enabled: row.enabled === 1 };
 }
 
+/** The keys of one account (`vpc-eni credentials` finds the development key here). */
+export async function keysOfAccount(q: Queryable, appId: number): Promise<ApiKey[]> {
+  const rows = await q.all<{ secret_id: string; app_id: number; secret_key: string; enabled: number }>(
+    'SELECT secret_id, app_id, secret_key, enabled FROM api_keys WHERE app_id = ? ORDER BY secret_id',
+    [appId],
+  );
+  return rows.map((r) => ({
+    secretId: r.secret_id,
+    appId: r.app_id,
+    secretKey: r.secret_key,
+    enabled: r.enabled === 1,
+  }));
+}
+
 /** Locks the account row: serialises per-account quota checks across replicas. */
 export async function lockAccount(q: Queryable, appId: number): Promise<void> {
   await q.get(`SELECT app_id FROM accounts WHERE app_id = ?${q.caps.forUpdate}`, [appId]);

@@ -4,7 +4,7 @@ import { backends } from '../support/backends.ts';
 import { ACCOUNT_A, ACCOUNT_B, startServer, type Answer, type TestServer } from '../support/harness.ts';
 import { commonParams, rawCall, sendParams, signParams, type Params } from '../support/raw-client.ts';
 
-// Admission of a v2 request (DECISIONS.md §2): signature, keys, timestamp window, replay, and the
+// Admission of a v2 request (docs/contract.md, "Authentication and accounts"): signature, keys, timestamp window, replay, and the
 // order of those checks against Action and Region. The official SDK covers the honest client; the
 // raw client covers what the SDK cannot send (replays, chosen timestamps, tampering).
 

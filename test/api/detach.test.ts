@@ -13,7 +13,7 @@ import {
 import { startServer, type Client, type TestServer } from '../support/harness.ts';
 
 // DetachNetworkInterface through the wire: DETACHING while the task runs, committed state in
-// Describe, and the rules of DECISIONS.md §4 in their order.
+// Describe, and the rules of docs/contract.md, "Business rules and their order", in that order.
 
 const SLOW_MS = 1000;
 

@@ -15,7 +15,7 @@ import {
 import { startServer, type Client, type TestServer } from '../support/harness.ts';
 
 // CreateNetworkInterface, DescribeNetworkInterfaces and DeleteNetworkInterface through the wire
-// (DECISIONS.md §4-6: ids, MACs, lowest-free addresses, the subnet's reserved addresses, quotas).
+// (docs/contract.md, "Business rules" to "Resources": ids, MACs, lowest-free addresses, the subnet's reserved addresses, quotas).
 
 const ENI_ID = /^eni-[a-z0-9]{8}$/;
 const MAC = /^20:90:6F(:[0-9A-F]{2}){3}$/;

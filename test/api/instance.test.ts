@@ -13,7 +13,7 @@ import {
 } from '../support/fixtures.ts';
 import { startServer, type Client, type TestServer } from '../support/harness.ts';
 
-// The CVM subset of DECISIONS.md §7: RunInstances, DescribeInstances and the lifecycle actions,
+// The CVM subset of docs/contract.md, "Instances and security groups": RunInstances, DescribeInstances and the lifecycle actions,
 // with the rules that tie them to ENIs (ActionLocked, transitional states, terminate).
 
 const INSTANCE_ID = /^ins-[a-z0-9]{8}$/;

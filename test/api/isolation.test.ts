@@ -4,7 +4,7 @@ import { backends } from '../support/backends.ts';
 import { describeEni, eni, expectError, instance, vpcWithSubnet } from '../support/fixtures.ts';
 import { ACCOUNT_B, startServer, type Answer, type Client, type TestServer } from '../support/harness.ts';
 
-// Accounts and regions (DECISIONS.md §2, §6): another account's resource, or one in another
+// Accounts and regions (docs/contract.md, "Authentication and accounts", "Resources"): another account's resource, or one in another
 // region, is indistinguishable from a missing one.
 
 /** The same answer, byte for byte, once each message's resource id is blanked out. */
@@ -214,7 +214,7 @@ for (const backend of backends()) {
     });
 
     it('resources are regional: invisible with Region=sh, the same with gz and ap-guangzhou', async () => {
-      // Task ids are the account's, not the region's (DECISIONS.md §5 names only accounts).
+      // Task ids are the account's, not the region's (docs/contract.md, "Asynchronous tasks", names only accounts).
       await cannotSee(server.client({ region: 'sh' }), '200001', { tasks: false });
       await unharmed();
       const long = server.client({ region: 'ap-guangzhou' });

@@ -4,7 +4,7 @@ import { backends } from '../support/backends.ts';
 import { eni, expectError, instance, nextMillisecond, vpcWithSubnet } from '../support/fixtures.ts';
 import { startServer, type Client, type TestServer } from '../support/harness.ts';
 
-// CreateSubnet, DescribeSubnetEx and DeleteSubnet through the wire (DECISIONS.md §6: CIDR rules,
+// CreateSubnet, DescribeSubnetEx and DeleteSubnet through the wire (docs/contract.md, "Resources": CIDR rules,
 // three reserved addresses per subnet, zones by id or name).
 
 const SUBNET_ID = /^subnet-[a-z0-9]{8}$/;

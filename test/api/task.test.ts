@@ -12,7 +12,7 @@ import {
 } from '../support/fixtures.ts';
 import { startServer, type Answer, type Client, type TestServer } from '../support/harness.ts';
 
-// DescribeVpcTaskResult, and what a failed task leaves behind: nothing (DECISIONS.md §5). Failures
+// DescribeVpcTaskResult, and what a failed task leaves behind: nothing (docs/contract.md, "Asynchronous tasks"). Failures
 // come from the simulated data plane (driver.injectFailure fails the next task of a type).
 
 const SLOW_MS = 1000;

@@ -4,8 +4,8 @@ import { backends } from '../support/backends.ts';
 import { assertBeijingNow, eni, expectError, instance, nextMillisecond, vpcWithSubnet } from '../support/fixtures.ts';
 import { ACCOUNT_B, startServer, type Client, type TestServer } from '../support/harness.ts';
 
-// CreateVpc, DescribeVpcEx and DeleteVpc through the wire: outputs field by field (DECISIONS.md §1,
-// §6), and every codeDesc these actions can answer (§3-4).
+// CreateVpc, DescribeVpcEx and DeleteVpc through the wire: outputs field by field (docs/contract.md, "Wire protocol",
+// "Resources"), and every codeDesc these actions can answer ("Error codes", "Business rules").
 
 const VPC_ID = /^vpc-[a-z0-9]{8}$/;
 const SUBNET_ID = /^subnet-[a-z0-9]{8}$/;

@@ -334,7 +334,7 @@ function paramsArb(params: Record<string, Field<unknown>>, fixture: Fixture): fc
     )
     .map(([groups, extra, underscore, duplicate]) => {
       let pairs: Pairs = [...groups.flat(), ...extra];
-      // `_` reads as `.` (DECISIONS.md §1): the same request spelled the other way.
+      // `_` reads as `.` (docs/contract.md, "Authentication and accounts"): the same request spelled the other way.
       if (underscore) pairs = pairs.map(([k, v]) => [k.replaceAll('.', '_'), v]);
       if (duplicate && pairs.length > 0) pairs.push([pairs[0]![0], pairs[0]![1] + 'x']);
       return pairs;

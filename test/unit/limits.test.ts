@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { instanceLimits, MAX_IPS_UNATTACHED_ENI } from '../../src/domain/limits.ts';
 
-// DECISIONS.md §6: ENIs per instance / private IPs per ENI, both counting the primary. Core counts
+// docs/contract.md, "Limits per instance": ENIs per instance / private IPs per ENI, both counting the primary. Core counts
 // the table skips (3, 5-7) take the row below them in the table, i.e. the next larger row.
 
 describe('instanceLimits: every row of the table', () => {
