@@ -11,11 +11,9 @@ import { codeOf } from '../src/api/v2/errors.ts';
 import { ACTIONS } from '../src/api/v2/registry.ts';
 import { paramRows, type AnyAction } from '../src/cli/actions.ts';
 import { V2_CODES, V2_COMMON, V2_MEANINGS } from '../src/cli/codes.ts';
-import { fieldRows, runExamples, type Example } from './examples.ts';
+import { answerLines, cell, runExamples, type Example } from './examples.ts';
 
 export const DOC_PATH = fileURLToPath(new URL('../docs/actions.md', import.meta.url));
-
-const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 function codeRows(codes: readonly (keyof typeof V2_MEANINGS)[]): string[] {
   return [
@@ -41,7 +39,6 @@ function section(a: AnyAction, example: Example | undefined): string {
     ? 'Asynchronous: answers `taskId` (top level and `data.taskId`); poll it with `DescribeVpcTaskResult`.'
     : 'Synchronous.';
   const codes = V2_CODES[a.name] ?? [];
-  const fields = example ? fieldRows(example.answer) : [];
   return [
     `## ${a.name}`,
     '',
@@ -51,29 +48,11 @@ function section(a: AnyAction, example: Example | undefined): string {
     '',
     ...table,
     '',
-    '**Answer** (the fields of the example below):',
-    '',
-    '| Field | Type |',
-    '|---|---|',
-    ...fields.map((f) => `| \`${f.name}\` | ${f.type} |`),
-    '',
-    codes.length ? '**Error codes** besides the common ones:' : '**Error codes**: only the common ones.',
-    '',
-    ...(codes.length ? [...codeRows(codes), ''] : []),
-    ...(example
-      ? [
-          '**Example**:',
-          '',
-          '```sh',
-          example.command,
-          '```',
-          '',
-          '```json',
-          JSON.stringify(example.shown, null, 2),
-          '```',
-          '',
-        ]
-      : []),
+    ...answerLines({
+      answerTitle: 'the fields of the example below',
+      codeRows: codes.length ? codeRows(codes) : [],
+      example,
+    }),
   ].join('\n');
 }
 

@@ -13,11 +13,9 @@ import { VERSIONS } from '../src/api/v3/handler.ts';
 import { ACTIONS_V3 } from '../src/api/v3/registry.ts';
 import { paramRows } from '../src/cli/actions.ts';
 import { V3_MEANINGS } from '../src/cli/codes.ts';
-import { fieldRows, runExamples, type Example } from './examples.ts';
+import { answerLines, cell, runExamples, type Example } from './examples.ts';
 
 export const API3_DOC_PATH = fileURLToPath(new URL('../docs/api3-actions.md', import.meta.url));
-
-const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 const codeRows = (codes: readonly string[]) => [
   '| Code | Meaning |',
@@ -38,7 +36,6 @@ function section(a: ActionDef, example: Example | undefined): string {
     ? 'Asynchronous: the answer’s `RequestId` is the task; poll it with `DescribeVpcTaskResult`.'
     : 'Synchronous.';
   const codes = a.codes ?? [];
-  const fields = example ? fieldRows(example.answer) : [];
   return [
     `## ${a.name}`,
     '',
@@ -48,29 +45,11 @@ function section(a: ActionDef, example: Example | undefined): string {
     '',
     ...table,
     '',
-    '**Answer** (`Response`; the fields of the example below):',
-    '',
-    '| Field | Type |',
-    '|---|---|',
-    ...fields.map((f) => `| \`${f.name}\` | ${f.type} |`),
-    '',
-    codes.length ? '**Error codes** besides the common ones:' : '**Error codes**: only the common ones.',
-    '',
-    ...(codes.length ? [...codeRows(codes), ''] : []),
-    ...(example
-      ? [
-          '**Example**:',
-          '',
-          '```sh',
-          example.command,
-          '```',
-          '',
-          '```json',
-          JSON.stringify(example.shown, null, 2),
-          '```',
-          '',
-        ]
-      : []),
+    ...answerLines({
+      answerTitle: '`Response`; the fields of the example below',
+      codeRows: codes.length ? codeRows(codes) : [],
+      example,
+    }),
   ].join('\n');
 }
 

@@ -182,3 +182,39 @@ export function fieldRows(value: unknown, prefix = ''): FieldRow[] {
   }
   return rows;
 }
+
+/** A Markdown table cell: a `|` in the text must not end the cell. */
+export const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/**
+ * The end of an action's section, the same for both APIs: the answer's fields (those of the
+ * example), its error codes (`codeRows`, already a table, or empty), and the example itself.
+ */
+export function answerLines(o: { answerTitle: string; codeRows: string[]; example: Example | undefined }): string[] {
+  const fields = o.example ? fieldRows(o.example.answer) : [];
+  return [
+    `**Answer** (${o.answerTitle}):`,
+    '',
+    '| Field | Type |',
+    '|---|---|',
+    ...fields.map((f) => `| \`${f.name}\` | ${f.type} |`),
+    '',
+    o.codeRows.length ? '**Error codes** besides the common ones:' : '**Error codes**: only the common ones.',
+    '',
+    ...(o.codeRows.length ? [...o.codeRows, ''] : []),
+    ...(o.example
+      ? [
+          '**Example**:',
+          '',
+          '```sh',
+          o.example.command,
+          '```',
+          '',
+          '```json',
+          JSON.stringify(o.example.shown, null, 2),
+          '```',
+          '',
+        ]
+      : []),
+  ];
+}

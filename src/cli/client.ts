@@ -73,14 +73,7 @@ async function post(t: Target, url: URL, init: { headers: Record<string, string>
   try {
     res = await fetch(url, { method: 'POST', ...init });
   } catch (err) {
-    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is in its cause.
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    const from = t.endpointFrom ? ` (from ${t.endpointFrom})` : '';
-    throw new Error(
-      `cannot reach the server at ${t.endpoint.origin}${from}: ${why}; is it running (npm start)? ` +
-        'VPC_ENI_ENDPOINT names another one',
-    );
+    throw unreachable(err, t.endpoint, t.endpointFrom);
   }
   const text = await res.text();
   if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}: ${text.slice(0, 500)}`);
@@ -89,4 +82,15 @@ async function post(t: Target, url: URL, init: { headers: Record<string, string>
   } catch {
     throw new Error(`${url.href} answered something that is not JSON (is it a vpc-eni server?): ${text.slice(0, 200)}`);
   }
+}
+
+/** Why `endpoint` could not be reached, named: fetch says only "fetch failed", its cause says why. */
+export function unreachable(err: unknown, endpoint: URL, endpointFrom?: string): Error {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  const from = endpointFrom ? ` (from ${endpointFrom})` : '';
+  return new Error(
+    `cannot reach the server at ${endpoint.origin}${from}: ${why}; is it running (npm start)? ` +
+      'VPC_ENI_ENDPOINT names another one',
+  );
 }

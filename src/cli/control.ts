@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { loadClientConfig } from '../config.ts';
+import { unreachable } from './client.ts';
 import { UsageError } from './usage.ts';
 
 // `vpc-eni faults | tasks | reset | snapshot | seed`: the test-control endpoints (docs/test-control.md)
@@ -26,9 +27,7 @@ export async function control(s: Sent): Promise<number> {
   try {
     res = await fetch(url, { method: s.method, headers, body: s.body });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new Error(`cannot reach the server at ${cfg.endpoint.origin} (from ${cfg.endpointFrom}): ${why}`);
+    throw unreachable(err, cfg.endpoint, cfg.endpointFrom);
   }
   const text = await res.text();
   if (!res.ok) {

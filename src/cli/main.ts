@@ -2,15 +2,12 @@ import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Api } from './actions.ts';
 import { UsageError } from './usage.ts';
+import { BUILD_VERSION } from '../version.ts';
 
 // `vpc-eni <command>`: the commands and their options, declared once with commander, which gives
 // every command its --help (handled before anything runs, so asking for help has no side
 // effects), suggestions for misspelt commands and options, and --version. Each command's code is
 // imported only when it runs: --help and --version stay quick.
-
-const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 const ENVIRONMENT = `
 Configuration comes from the environment (PORT, HOST, DATABASE_URL, VPC_ENI_ACCOUNTS, ...): see
@@ -35,7 +32,7 @@ function integer(value: string): number {
 
 const program = new Command('vpc-eni')
   .description("An open implementation of Tencent Cloud's ENI service: API 3.0 and the legacy VPC API v2.")
-  .version(pkg.version, '-v, --version', 'print the version')
+  .version(BUILD_VERSION, '-v, --version', 'print the version')
   .helpOption('-h, --help', 'show help')
   .addHelpCommand('help [command]', 'show help for a command')
   .showHelpAfterError('(vpc-eni --help lists the commands)')

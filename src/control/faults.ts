@@ -58,7 +58,8 @@ export interface FaultContext {
   apiVersion?: ApiVersion;
   region: string;
   account: number;
-  resourceIds: readonly string[];
+  /** The request's parameters, or the task's payload: searched for resource ids only when a rule asks. */
+  named: unknown;
   requestId?: string;
 }
 
@@ -82,7 +83,7 @@ const RULES_CACHE_MS = 250;
 const RESOURCE_ID = /^(vpc|subnet|eni|ins|sg)-[a-z0-9]{8}$/;
 
 /** Every resource id among the string values of a request's parameters or a task's payload. */
-export function resourceIdsIn(value: unknown, out: string[] = []): string[] {
+function resourceIdsIn(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') {
     if (RESOURCE_ID.test(value)) out.push(value);
   } else if (Array.isArray(value)) {
@@ -107,7 +108,7 @@ function matches(r: FaultRule, c: FaultContext, now: number): boolean {
   if (r.apiVersion !== undefined && c.apiVersion !== undefined && r.apiVersion !== c.apiVersion) return false;
   if (r.region !== undefined && r.region !== c.region) return false;
   if (r.account !== undefined && r.account !== c.account) return false;
-  if (r.resourceId !== undefined && !c.resourceIds.includes(r.resourceId)) return false;
+  if (r.resourceId !== undefined && !resourceIdsIn(c.named).includes(r.resourceId)) return false;
   return true;
 }
 
@@ -425,7 +426,7 @@ export function faultTaskControl(faults: Faults): TaskControl {
           action: task.type,
           region: task.region,
           account: task.appId,
-          resourceIds: resourceIdsIn(task.payload),
+          named: task.payload,
           requestId: task.requestId,
         },
         q,

@@ -30,7 +30,7 @@ export async function migrate(
   return db.tx(async (tx) => {
     await db.lockForMigration(tx);
     if (!o.allowNonEmpty && (await schemaVersionIn(tx)) === 0) {
-      const tables = await tablesIn(db, tx);
+      const tables = (await tx.all<{ name: string }>(tx.caps.listTablesSql)).map((r) => r.name);
       if (tables.length > 0) {
         const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? `, … (${tables.length} tables)` : '');
         throw new Error(
@@ -71,13 +71,4 @@ async function schemaVersionIn(q: Queryable): Promise<number> {
   if (!meta || Number(meta.n) === 0) return 0;
   const row = await q.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1');
   return row?.version ?? 0;
-}
-
-/** The tables of the database (PostgreSQL: of the schema in use), whoever made them. */
-async function tablesIn(db: Db, q: Queryable): Promise<string[]> {
-  const sql =
-    db.dialect === 'sqlite'
-      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-      : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1';
-  return (await q.all<{ name: string }>(sql)).map((r) => r.name);
 }

@@ -5,7 +5,6 @@ import type { Deps } from '../../domain/deps.ts';
 import { DomainError, fail, fieldNamer, messageOf } from '../../domain/errors.ts';
 import { ALL_CODE_DESCS, codeOf, v2CodeDesc, type CodeDesc } from './errors.ts';
 import { faultAtDoor, TransportFault, type DoorFaults, type InjectedError, type RequestNote } from '../fault-door.ts';
-import { resourceIdsIn } from '../../control/faults.ts';
 import type { Authenticator } from './authenticate.ts';
 import { decodeForm, printable, FormParams } from './params.ts';
 import { claimInFirstTransaction, type ClaimingDb } from './replay-claim.ts';
@@ -57,7 +56,7 @@ export function v2Handler(o: {
         apiVersion: 'v2' as const,
         region: region.name,
         account: admitted.appId,
-        resourceIds: resourceIdsIn(pairs.map(([, v]) => v)),
+        named: pairs,
         requestId,
       };
       const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, req.note);

@@ -7,7 +7,6 @@ import { claimSignature } from '../../store/account.repo.ts';
 import { keyLookup } from '../keys.ts';
 import { printable, FormParams } from '../v2/params.ts';
 import { faultAtDoor, TransportFault, type DoorFaults, type RequestNote } from '../fault-door.ts';
-import { resourceIdsIn } from '../../control/faults.ts';
 import { algorithmOf, sign, signatureMatches, sourceString } from '../v2/signature.ts';
 import type { ActionDef } from './action.ts';
 import { v3Code, type Product } from './errors.ts';
@@ -257,7 +256,7 @@ export function v3Handler(o: {
         apiVersion: '3.0' as const,
         region: r?.name ?? '',
         account: admitted.appId,
-        resourceIds: resourceIdsIn(admitted.params),
+        named: admitted.params,
         requestId,
       };
       const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, req.note);

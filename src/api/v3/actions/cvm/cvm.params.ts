@@ -1,6 +1,7 @@
 import { DomainError } from '../../../../domain/errors.ts';
 import { parseInstanceType, type InstanceType } from '../../../../domain/instance-types.ts';
-import { filters, id, list, Param, str, type Field, type FilterOptions, type Filters } from '../../schema.ts';
+import { filters, id, Param, str, type Field, type FilterOptions, type Filters } from '../../schema.ts';
+import { oneOrMore } from '../vpc/params.wire.ts';
 
 // Parameter kinds of the CVM actions. Refusals carry the wire name of the parameter (`param`): CVM
 // names several codes after it (InvalidInstanceType.Malformed…), see CVM_PARAM_CODES in errors.ts.
@@ -30,22 +31,12 @@ export function networkId(prefix: 'vpc' | 'subnet'): Param<string> {
   );
 }
 
-/** A required list that must name at least one item: an empty one counts as missing. */
-export function oneOrMore<T>(item: Field<T>, o: { max: number }): Field<T[]> {
-  const inner = list(item, o).required();
-  return {
-    ...inner,
-    type: `list of ${item.type} (1 to ${o.max})`,
-    read(value, name) {
-      const items = inner.read(value, name);
-      if (items.length === 0) throw refuse(name, 'needs at least one item', 'missing');
-      return items;
-    },
-  };
-}
-
 /** `InstanceIds` of the lifecycle actions: 1 to 100 instance ids. */
-export const instanceIds = () => oneOrMore(id('ins').required(), { max: 100 });
+export const instanceIds = () =>
+  oneOrMore(id('ins').required(), {
+    max: 100,
+    whenEmpty: (name) => refuse(name, 'needs at least one item', 'missing'),
+  });
 
 /** `YYYY-MM-DD HH:MM:SS` read as Beijing time (UTC+8), as milliseconds. */
 export function beijingTimeText(): Param<number> {

@@ -72,16 +72,24 @@ export function noCdc(): Param<string> {
   });
 }
 
-/** A required list of 1 to `max` items; an empty one is an invalid value. */
-export function oneOrMore<T>(item: Field<T>, o: { max: number }): Field<T[]> {
-  const inner = list(item, o).required();
+/**
+ * A required list of 1 to `max` items; an empty one is an invalid value, or what `whenEmpty` says
+ * (CVM counts it as missing).
+ */
+export function oneOrMore<T>(
+  item: Field<T>,
+  o: { max: number; whenEmpty?: (name: string) => DomainError },
+): Field<T[]> {
+  const inner = list(item, { max: o.max }).required();
+  const empty =
+    o.whenEmpty ??
+    ((name: string) => new DomainError('invalidValue', `parameter ${name} must not be empty`, { reason: 'empty' }));
   return {
     ...inner,
     type: `list of ${item.type} (1 to ${o.max})`,
     read(value, name) {
       const items = inner.read(value, name);
-      if (items.length === 0)
-        throw new DomainError('invalidValue', `parameter ${name} must not be empty`, { reason: 'empty' });
+      if (items.length === 0) throw empty(name);
       return items;
     },
   };
