@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultContext, Firing } from '../control/faults.ts';
+import type { RequestNote } from './request-note.ts';
 
 // Where a fault rule meets a front door (docs/test-control.md, "Faults"): each door asks before the
 // action runs (phase `request`) and after its change is committed (phase `commit`), and renders an
@@ -8,11 +9,6 @@ import type { FaultContext, Firing } from '../control/faults.ts';
 
 export interface DoorFaults {
   fire(c: FaultContext): Promise<Firing | null>;
-}
-
-/** What the HTTP layer learns about a request from the door: the fault rule that fired on it. */
-export interface RequestNote {
-  faultRule?: string;
 }
 
 export class TransportFault extends Error {

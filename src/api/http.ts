@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Envelope, V2Request } from './v2/handler.ts';
 import { V2_PATH } from './v2/signature.ts';
 import { errorEnvelope, type V3Envelope, type V3Request } from './v3/handler.ts';
-import { TransportFault, type RequestNote } from './fault-door.ts';
+import { TransportFault } from './fault-door.ts';
+import { newNote, type RequestNote } from './request-note.ts';
+import type { AdminAccess } from '../control/access.ts';
 import { CONTROL_PREFIX, type ControlRequest, type ControlResponse } from '../control/routes.ts';
 
 // Transport only: routes (health, /_vpceni/ → test control, /v2/index.php → v2, anything else →
@@ -35,6 +37,16 @@ const FAULT_HEADER = 'x-vpceni-fault';
 
 function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
+}
+
+/** The note of an API request, with what the transport knows of it. */
+function requestNote(req: http.IncomingMessage, apiVersion: RequestNote['apiVersion']): RequestNote {
+  const note = newNote(apiVersion, req.socket.remoteAddress ?? '');
+  const agent = req.headers['user-agent'];
+  if (agent) note.client = agent;
+  const trace = req.headers.traceparent ?? req.headers['x-request-id'];
+  if (typeof trace === 'string') note.traceparent = trace;
+  return note;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
@@ -93,6 +105,15 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     );
   });
 
+  /** What the operator surfaces' access rule (control/access.ts) needs to know of a request. */
+  function adminAccess(req: http.IncomingMessage): AdminAccess {
+    const bound = server.address();
+    return {
+      loopbackListener: typeof bound === 'object' && bound !== null && isLoopback(bound.address),
+      authorization: req.headers.authorization,
+    };
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const target = req.url ?? '/';
     // Absolute form (`POST http://vpc.api.qcloud.com/v2/index.php`): the client used us as its proxy.
@@ -114,7 +135,7 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     if (path.startsWith(CONTROL_PREFIX) && routes.control) return control(req, res, url, routes.control);
     if (path !== V2_PATH) return v3(req, res, target, host, path);
 
-    const note: RequestNote = {};
+    const note = requestNote(req, 'v2');
     const reply = async (answer: Promise<Envelope>) => {
       const body = await answer;
       send(res, 200, body, note.faultRule ? { [FAULT_HEADER]: note.faultRule } : {});
@@ -156,14 +177,12 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     const body =
       req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, MAX_CONTROL_BODY_BYTES);
     if (body === null) return send(res, 413, { error: 'body larger than 512 MB' }, { connection: 'close' });
-    const bound = server.address();
     const answer = await handler({
       method: req.method ?? '',
       path: url.pathname,
       query: url.searchParams,
       body,
-      authorization: req.headers.authorization,
-      loopbackListener: typeof bound === 'object' && bound !== null && isLoopback(bound.address),
+      ...adminAccess(req),
     });
     if (answer.raw === undefined) return send(res, answer.status, answer.body, answer.headers);
     res.writeHead(answer.status, {
@@ -190,7 +209,7 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     const limit = json ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES;
     const body = req.method === 'POST' ? await readBody(req, limit) : Buffer.alloc(0);
     if (body === null) return tooLarge(`the body is limited to ${json ? '10 MB' : '1 MB'}`);
-    const note: RequestNote = {};
+    const note = requestNote(req, '3.0');
     const answer = await routes.v3({
       method: req.method ?? '',
       host,

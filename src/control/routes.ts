@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { adminAllowed, adminRefusal, type AdminAccess } from './access.ts';
 import type { Db } from '../store/db.ts';
 import { deleteFaultRules } from '../store/fault.repo.ts';
 import { leasedTasks, resetState, type ResetScope } from '../store/state.repo.ts';
@@ -11,14 +11,11 @@ import type { Snapshots } from './snapshots.ts';
 // suites and the CLI. They change or destroy state, so API keys do not open them: a loopback
 // listener does, or elsewhere the admin token.
 
-export interface ControlRequest {
+export interface ControlRequest extends AdminAccess {
   method: string;
   path: string;
   query: URLSearchParams;
   body: Buffer;
-  authorization: string | undefined;
-  /** The server listens on a loopback address only (nothing off the machine can reach it). */
-  loopbackListener: boolean;
 }
 
 export interface ControlResponse {
@@ -47,28 +44,13 @@ export const CONTROL_PREFIX = '/_vpceni/';
 export function controlRoutes(d: ControlDeps): (req: ControlRequest) => Promise<ControlResponse> {
   return async (req) => {
     try {
-      if (!authorized(req, d.adminToken)) {
-        throw new ControlError(
-          403,
-          d.adminToken
-            ? 'send the admin token: Authorization: Bearer <VPC_ENI_ADMIN_TOKEN>'
-            : 'test control answers on a loopback listener only; set VPC_ENI_ADMIN_TOKEN to open it elsewhere',
-        );
-      }
+      if (!adminAllowed(req, d.adminToken)) throw new ControlError(403, adminRefusal(d.adminToken, 'test control'));
       return await route(d, req);
     } catch (err) {
       if (err instanceof ControlError) return { status: err.status, body: { error: err.message } };
       throw err;
     }
   };
-}
-
-function authorized(req: ControlRequest, token: string | null): boolean {
-  if (req.loopbackListener) return true;
-  if (!token || !req.authorization?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(req.authorization.slice('Bearer '.length));
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 async function route(d: ControlDeps, req: ControlRequest): Promise<ControlResponse> {

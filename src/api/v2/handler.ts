@@ -4,7 +4,8 @@ import { readSchema } from './schema.ts';
 import type { Deps } from '../../domain/deps.ts';
 import { DomainError, fail, fieldNamer, messageOf } from '../../domain/errors.ts';
 import { ALL_CODE_DESCS, codeOf, v2CodeDesc, type CodeDesc } from './errors.ts';
-import { faultAtDoor, TransportFault, type DoorFaults, type InjectedError, type RequestNote } from '../fault-door.ts';
+import { faultAtDoor, TransportFault, type DoorFaults, type InjectedError } from '../fault-door.ts';
+import { newNote, type RequestNote } from '../request-note.ts';
 import type { Authenticator } from './authenticate.ts';
 import { decodeForm, printable, FormParams } from './params.ts';
 import { claimInFirstTransaction, type ClaimingDb } from './replay-claim.ts';
@@ -38,19 +39,37 @@ export function v2Handler(o: {
     codeDesc: e.code,
   });
   return async (req) => {
+    const note = req.note ?? newNote('v2', '');
+    const answer = await handle(req, note);
+    note.code = answer.codeDesc;
+    const taskId = (answer as { taskId?: unknown }).taskId;
+    if (typeof taskId === 'number') note.taskId = taskId;
+    return answer;
+  };
+
+  async function handle(req: V2Request, note: RequestNote): Promise<Envelope> {
     let action = '';
     let claiming: ClaimingDb | undefined;
     try {
       const pairs = decodeForm(req.raw);
       const params = new FormParams(pairs);
+      // Known before admission, so that a refused request is still described by what it asked.
+      const first = (name: string) => pairs.find(([k]) => k === name)?.[1];
+      note.action = first('Action');
+      note.product = 'vpc';
+      note.secretId = first('SecretId');
+      note.region = first('Region');
+      note.client = first('RequestClient') ?? note.client;
       const admitted = await o.auth.admit(req.method, req.host, pairs, params);
       action = admitted.action;
+      note.appId = admitted.appId;
       claiming = claimInFirstTransaction(o.deps.db, admitted.claim);
       const def = o.actions.get(admitted.action);
       if (!def) fail('unknownAction', `Action ${printable(admitted.action)} is not supported`);
       const region = o.deps.catalogue.region(admitted.region);
       if (!region) fail('unknownRegion', `common parameter Region ${printable(admitted.region)} names no region`);
       const requestId = o.deps.ids.uuid();
+      note.requestId = requestId;
       const at = {
         action,
         apiVersion: 'v2' as const,
@@ -59,7 +78,7 @@ export function v2Handler(o: {
         named: pairs,
         requestId,
       };
-      const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, req.note);
+      const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, note);
       if (before) {
         await claiming.settle();
         return injected(before);
@@ -69,7 +88,7 @@ export function v2Handler(o: {
       const caller = { appId: admitted.appId, region: region.name, requestId };
       const out = await def.handle({ deps, caller }, input);
       await claiming.settle();
-      const after = await faultAtDoor(o.faults, { ...at, phase: 'commit' }, req.note);
+      const after = await faultAtDoor(o.faults, { ...at, phase: 'commit' }, note);
       if (after) return injected(after);
       return { code: 0, message: '', codeDesc: 'Success', ...out };
     } catch (caught) {
@@ -90,5 +109,5 @@ export function v2Handler(o: {
       o.log.error({ err, action }, 'internal error');
       return { code: 6000, message: 'internal error; the request may be retried', codeDesc: 'InternalError' };
     }
-  };
+  }
 }

@@ -6,7 +6,8 @@ import type { Region } from '../../domain/regions.ts';
 import { claimSignature } from '../../store/account.repo.ts';
 import { keyLookup } from '../keys.ts';
 import { printable, FormParams } from '../v2/params.ts';
-import { faultAtDoor, TransportFault, type DoorFaults, type RequestNote } from '../fault-door.ts';
+import { faultAtDoor, TransportFault, type DoorFaults } from '../fault-door.ts';
+import { newNote, type RequestNote } from '../request-note.ts';
 import { algorithmOf, sign, signatureMatches, sourceString } from '../v2/signature.ts';
 import type { ActionDef } from './action.ts';
 import { v3Code, type Product } from './errors.ts';
@@ -86,7 +87,8 @@ export function v3Handler(o: {
     return Array.isArray(v) ? v[0] : v;
   }
 
-  async function secretKeyOf(secretId: string): Promise<{ appId: number; secretKey: string }> {
+  async function secretKeyOf(secretId: string, note: RequestNote): Promise<{ appId: number; secretKey: string }> {
+    note.secretId = secretId;
     const key = await lookup(secretId);
     if (!key || !key.enabled) fail('unknownKey', `SecretId ${printable(secretId)} does not exist or is disabled`);
     return key;
@@ -99,7 +101,7 @@ export function v3Handler(o: {
     }
   }
 
-  async function admitTc3(req: V3Request, authorization: string): Promise<Admitted> {
+  async function admitTc3(req: V3Request, note: RequestNote, authorization: string): Promise<Admitted> {
     const auth = parseAuthorization(authorization);
     if (!auth || !auth.signedHeaders.includes('content-type') || !auth.signedHeaders.includes('host')) {
       throw new ProtocolError(
@@ -113,7 +115,7 @@ export function v3Handler(o: {
     if (!/^\d{1,12}$/.test(rawTimestamp))
       fail('invalidParameter', 'header X-TC-Timestamp must be UNIX seconds', { reason: 'type' });
     const timestampS = Number(rawTimestamp);
-    const key = await secretKeyOf(auth.secretId);
+    const key = await secretKeyOf(auth.secretId, note);
     const hash = payloadHash(req.body, header(req, 'x-tc-content-sha256'));
     // Clients differ in the host they sign (with or without the port) and in how they spell header
     // values; every reading a real client produces is tried (docs/api3.md, "Signature").
@@ -149,7 +151,7 @@ export function v3Handler(o: {
   }
 
   /** Signature v1 (HmacSHA1/HmacSHA256) on the 3.0 endpoint: the v2 algorithm with path `/`. */
-  async function admitV1(req: V3Request, raw: string): Promise<Admitted> {
+  async function admitV1(req: V3Request, note: RequestNote, raw: string): Promise<Admitted> {
     const pairs = decodeForm(raw);
     const params = new FormParams(pairs);
     const need = (name: string) => {
@@ -163,7 +165,7 @@ export function v3Handler(o: {
       fail('invalidParameter', 'common parameter Timestamp must be UNIX seconds', { reason: 'type' });
     const secretId = need('SecretId');
     const signature = need('Signature');
-    const key = await secretKeyOf(secretId);
+    const key = await secretKeyOf(secretId, note);
     const algorithm = algorithmOf(params.get('SignatureMethod'));
     const ok = [req.host, req.host.replace(/:\d+$/, '')].some((host) =>
       signatureMatches(sign(key.secretKey, algorithm, sourceString(req.method, host, req.path, pairs)), signature),
@@ -226,7 +228,19 @@ export function v3Handler(o: {
   }
 
   return async (req) => {
+    const note = req.note ?? newNote('3.0', '');
+    const answer = await handle(req, note);
+    const error = answer.Response.Error as { Code?: string } | undefined;
+    note.code = error?.Code ?? 'Success';
+    const taskId = answer.Response.TaskId;
+    if (!error && (typeof taskId === 'string' || typeof taskId === 'number')) note.taskId = taskId;
+    return answer;
+  };
+
+  async function handle(req: V3Request, note: RequestNote): Promise<V3Envelope> {
     const requestId = o.deps.ids.uuid();
+    note.requestId = requestId;
+    note.client = header(req, 'x-tc-requestclient') ?? note.client;
     let def: ActionDef | undefined;
     let product: Product = 'vpc';
     try {
@@ -237,19 +251,25 @@ export function v3Handler(o: {
       if (/^multipart\//i.test(header(req, 'content-type') ?? '')) {
         throw new ProtocolError('InvalidRequest', 'multipart/form-data bodies are not accepted here; send JSON');
       }
+      note.action = header(req, 'x-tc-action');
+      note.region = header(req, 'x-tc-region');
       const authorization = header(req, 'authorization');
       const v1Raw = req.method === 'GET' ? req.rawQuery : req.body.toString('utf8');
       let admitted: Admitted;
-      if (authorization?.startsWith('TC3-HMAC-SHA256')) admitted = await admitTc3(req, authorization);
-      else if (/(^|&)Signature=/.test(v1Raw)) admitted = await admitV1(req, v1Raw);
+      if (authorization?.startsWith('TC3-HMAC-SHA256')) admitted = await admitTc3(req, note, authorization);
+      else if (/(^|&)Signature=/.test(v1Raw)) admitted = await admitV1(req, note, v1Raw);
       else {
         throw new ProtocolError(
           'AuthFailure.InvalidAuthorization',
           'sign the request: a TC3-HMAC-SHA256 Authorization header, or a Signature parameter (v1)',
         );
       }
+      note.action = admitted.action;
+      note.appId = admitted.appId;
+      note.region = admitted.region;
       def = route(req, admitted);
       product = def.product;
+      note.product = product;
       const r = region(def, admitted.region);
       const at = {
         action: def.name,
@@ -259,13 +279,13 @@ export function v3Handler(o: {
         named: admitted.params,
         requestId,
       };
-      const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, req.note);
+      const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, note);
       if (before) return errorEnvelope(before.code, before.message, requestId);
       const input = readSchema(def.params, admitted.params);
       const caller = { appId: admitted.appId, region: r?.name ?? '', requestId };
       // After the change is committed (only a success made one), a rule may still lose the answer.
       const committed = async (response: Record<string, unknown>): Promise<V3Envelope> => {
-        const after = 'Error' in response ? null : await faultAtDoor(o.faults, { ...at, phase: 'commit' }, req.note);
+        const after = 'Error' in response ? null : await faultAtDoor(o.faults, { ...at, phase: 'commit' }, note);
         return after ? errorEnvelope(after.code, after.message, requestId) : { Response: response };
       };
       const language = header(req, 'x-tc-language') === 'zh-CN' ? 'zh-CN' : 'en-US';
@@ -289,7 +309,7 @@ export function v3Handler(o: {
       o.log.error({ err, action: def?.name }, 'internal error');
       return errorEnvelope('InternalError', 'internal error; the request may be retried', requestId);
     }
-  };
+  }
 }
 
 export function errorEnvelope(code: string, message: string, requestId: string): V3Envelope {
