@@ -24,7 +24,14 @@ export interface Op {
 }
 
 /** A v2 answer; a 3.0 one is read as code 0 / 1 with its Error.Code as codeDesc and its RequestId. */
-export type Answer = { code: number; codeDesc: string; taskId?: number; requestId?: string } & Record<string, unknown>;
+export type Answer = {
+  code: number;
+  codeDesc: string;
+  taskId?: number;
+  requestId?: string;
+  /** The whole 3.0 answer (`Response`), for scenarios that read its fields. */
+  response?: Record<string, unknown>;
+} & Record<string, unknown>;
 
 export interface LoadOptions {
   port: number;
@@ -91,7 +98,7 @@ export function signed3(
 function readAnswer(op: Op, body: string): Answer {
   if (!op.api3) return JSON.parse(body) as Answer;
   const r = (JSON.parse(body) as { Response: { Error?: { Code: string }; RequestId: string } }).Response;
-  return { code: r.Error ? 1 : 0, codeDesc: r.Error?.Code ?? 'Success', requestId: r.RequestId };
+  return { code: r.Error ? 1 : 0, codeDesc: r.Error?.Code ?? 'Success', requestId: r.RequestId, response: r };
 }
 
 function percentile(sorted: Float64Array, p: number): number {

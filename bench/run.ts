@@ -5,7 +5,7 @@ import type { Account } from './load.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { formatSummary, summarise } from './profile.ts';
 import { checkTargets, conditions, machine, table, targetList, type Report, type ScaleRun } from './report.ts';
-import { attachDetach, baseline, BUSY, describe, type Target } from './scenarios.ts';
+import { attachDetach, attachDetachPolled, baseline, BUSY, describe, type Target } from './scenarios.ts';
 import { ENIS_PER_VPC, seed } from './seed.ts';
 import { startBaseline, startVpcEni } from './server.ts';
 
@@ -104,6 +104,13 @@ async function measureScale(backend: 'sqlite' | 'postgres', o: BenchOptions, eni
     const { rss: rssCycle3, ...cycle3 } = await phase('attach-detach-3', (t) =>
       attachDetach(t, fleet, o.warmupS, o.durationS, 'v3'),
     );
+    say(`  attach/detach, each task polled with DescribeVpcTaskResult until it ends: v2, then API 3.0`);
+    const { rss: rssPolled, ...polled } = await phase('polled', (t) =>
+      attachDetachPolled(t, fleet, o.warmupS, o.durationS),
+    );
+    const { rss: rssPolled3, ...polled3 } = await phase('polled-3', (t) =>
+      attachDetachPolled(t, fleet, o.warmupS, o.durationS, 'v3'),
+    );
     say(
       `  DescribeNetworkInterfaces: ${o.warmupS} s warm-up, then by instanceId, by vpcId, by instanceId on 1 connection: ${o.durationS} s each`,
     );
@@ -115,7 +122,7 @@ async function measureScale(backend: 'sqlite' | 'postgres', o: BenchOptions, eni
       // The same query with nothing queued ahead of it: what it costs by itself, at this scale.
       byInstanceAlone: await describe({ ...t, connections: 1 }, fleet, 'instance', o.durationS),
     }));
-    const peakRssMb = Math.max(rssCycle, rssCycle3, described.rss);
+    const peakRssMb = Math.max(rssCycle, rssCycle3, rssPolled, rssPolled3, described.rss);
     const { byInstance, byVpc, byInstanceAlone } = described;
     return {
       backend,
@@ -123,6 +130,8 @@ async function measureScale(backend: 'sqlite' | 'postgres', o: BenchOptions, eni
       seedMs: fleet.seedMs,
       cycle,
       cycle3,
+      polled,
+      polled3,
       byInstance,
       byVpc,
       byInstanceAlone,
@@ -164,6 +173,14 @@ function problems(r: Report): string[] {
       check(`${at} ${name}`, Object.fromEntries(unexpected));
       const t = cycle.tasks;
       if (t.accepted === 0 || t.succeeded !== t.accepted) out.push(`${at} ${name}: ${JSON.stringify(t)}`);
+    }
+    for (const [name, p] of [
+      ['polled attach/detach', run.polled],
+      ['polled attach/detach over 3.0', run.polled3],
+    ] as const) {
+      const unexpected = Object.entries(p.load.errors).filter(([c]) => !BUSY.has(c) && !c.includes('Attachment'));
+      check(`${at} ${name}`, Object.fromEntries(unexpected));
+      if (p.failed > 0 || p.completed.requests === 0) out.push(`${at} ${name}: ${p.failed} tasks failed`);
     }
     check(`${at} describe by instance`, run.byInstance.errors);
     check(`${at} describe by VPC`, run.byVpc.errors);
@@ -220,7 +237,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
 
   process.stdout.write(
-    `\n${conditions(report)}\n\n${table(report)}\n\nTargets (SQLite):\n${targetList(report.targets)}\n\nJSON: ${path.relative(ROOT, file)}\n`,
+    `\n${conditions(report)}\n\n${table(report)}\n\nTargets:\n${targetList(report.targets)}\n\nJSON: ${path.relative(ROOT, file)}\n`,
   );
   const wrong = problems(report);
   if (wrong.length) {

@@ -208,6 +208,143 @@ export async function attachDetach(
   };
 }
 
+/** What the polled cycle measured: operations seen to end by their caller's polling. */
+export interface PolledResult {
+  /** Attach and Detach whose task a DescribeVpcTaskResult saw succeed in the window, per second. */
+  completed: Measured;
+  attach: Latency;
+  detach: Latency;
+  poll: Latency;
+  /** DescribeVpcTaskResult calls per completed operation. */
+  pollsPerOp: number;
+  /** Attach/Detach answered busy (the ENI's previous task still running), as a share of them all. */
+  busyShare: number;
+  /** Tasks seen to fail in the window (none in a clean run). */
+  failed: number;
+  load: LoadResult;
+}
+
+type Slot = { eniId: string; instanceId: string; attached: boolean };
+
+/**
+ * The cycle as a caller of the real service runs it: attach (or detach), then poll the task with
+ * DescribeVpcTaskResult until it ends, then the next operation on that ENI. Polls go first (a
+ * connection that frees up polls the oldest task still unseen), so each task is polled as soon as a
+ * connection can, and the server meets both its writers and its readers.
+ */
+class PolledCycle {
+  completed = 0;
+  failed = 0;
+  polls = 0;
+  private readonly idle: Slot[];
+  private readonly polling: Array<{ slot: Slot; key: number | string }> = [];
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly api: Api,
+  ) {
+    this.idle = fleet.pool.map((p) => ({ ...p, attached: false }));
+  }
+
+  reset(): void {
+    this.completed = this.failed = this.polls = 0;
+  }
+
+  next = (): Op => {
+    const waiting = this.polling.shift();
+    if (waiting) return this.poll(waiting);
+    const slot = this.idle.shift();
+    if (!slot) throw new Error('the ENI pool ran dry: use fewer connections or a larger pool');
+    const action = slot.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface';
+    const refusal = REFUSALS[this.api];
+    return {
+      label: slot.attached ? 'detach' : 'attach',
+      ...(this.api === 'v2'
+        ? {
+            params: {
+              Action: action,
+              vpcId: this.fleet.vpcId,
+              networkInterfaceId: slot.eniId,
+              instanceId: slot.instanceId,
+            },
+          }
+        : {
+            params: { NetworkInterfaceId: slot.eniId, InstanceId: slot.instanceId },
+            api3: { action, service: 'vpc' as const },
+          }),
+      done: (answer) => {
+        if (answer.code === 0) {
+          this.polling.push({ slot, key: this.api === 'v2' ? answer.taskId! : answer.requestId! });
+          return;
+        }
+        if (answer.codeDesc === refusal.attached) slot.attached = true;
+        else if (answer.codeDesc === refusal.detached) slot.attached = false;
+        this.idle.push(slot);
+      },
+    };
+  };
+
+  private poll(waiting: { slot: Slot; key: number | string }): Op {
+    const v2 = this.api === 'v2';
+    return {
+      label: 'poll',
+      ...(v2
+        ? { params: { Action: 'DescribeVpcTaskResult', taskId: String(waiting.key) } }
+        : {
+            params: { TaskId: String(waiting.key) },
+            api3: { action: 'DescribeVpcTaskResult', service: 'vpc' as const },
+          }),
+      done: (answer) => {
+        this.polls++;
+        const status = v2
+          ? ['SUCCESS', 'FAILED', 'RUNNING'][(answer.data as { status?: number } | undefined)?.status ?? 2]
+          : (answer.response?.Status as string | undefined);
+        if (answer.code !== 0 || status === 'RUNNING') {
+          this.polling.push(waiting);
+          return;
+        }
+        if (status === 'SUCCESS') {
+          this.completed++;
+          waiting.slot.attached = !waiting.slot.attached;
+        } else this.failed++;
+        this.idle.push(waiting.slot);
+      },
+    };
+  }
+}
+
+export async function attachDetachPolled(
+  t: Target,
+  fleet: Fleet,
+  warmupS: number,
+  durationS: number,
+  api: Api = 'v2',
+): Promise<PolledResult> {
+  const cycle = new PolledCycle(fleet, api);
+  if (warmupS > 0) await runLoad({ ...t, region: REGION, durationS: warmupS, next: cycle.next });
+  cycle.reset();
+  const cpu = t.cpuMs();
+  const load = await runLoad({ ...t, region: REGION, durationS, next: cycle.next });
+  const cpuMs = t.cpuMs() - cpu;
+  const none = { count: 0, p50: NaN, p99: NaN };
+  const attach = load.latency.attach ?? none;
+  const detach = load.latency.detach ?? none;
+  const busy = Object.entries(load.errors)
+    .filter(([code]) => BUSY.has(code))
+    .reduce((n, [, count]) => n + count, 0);
+  const writes = attach.count + detach.count + busy;
+  return {
+    completed: measured(load, cycle.completed / load.durationS, attach, cpuMs, cycle.completed),
+    attach,
+    detach,
+    poll: load.latency.poll ?? none,
+    pollsPerOp: cycle.polls / Math.max(1, cycle.completed),
+    busyShare: writes ? busy / writes : 0,
+    failed: cycle.failed,
+    load,
+  };
+}
+
 export async function describe(t: Target, fleet: Fleet, by: 'instance' | 'vpc', durationS: number): Promise<Measured> {
   let n = 0;
   const next = (): Op => ({

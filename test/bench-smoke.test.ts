@@ -22,6 +22,8 @@ it('npm run bench -- --smoke completes cleanly and writes its report', { timeout
   assert.match(result.stdout, /\| baseline: node:http, fixed v2 answer \|/);
   assert.match(result.stdout, /\| sqlite \| 100 \| attach\+detach, completed ops \|/);
   assert.match(result.stdout, /\| sqlite \| 100 \| attach\+detach over API 3\.0, completed ops \|/);
+  assert.match(result.stdout, /\| sqlite \| 100 \| polled attach\+detach over v2, completed ops \|/);
+  assert.match(result.stdout, /- (met|MISSED): sqlite: completed attach\+detach ops, tasks polled/);
 
   const report = JSON.parse(fs.readFileSync(path.join(ROOT, '.bench/smoke-results.json'), 'utf8'));
   assert.equal(report.runs.length, pg ? 2 : 1);
@@ -30,6 +32,10 @@ it('npm run bench -- --smoke completes cleanly and writes its report', { timeout
     assert.equal(run.cycle.tasks.succeeded, run.cycle.tasks.accepted);
     assert.ok(run.cycle3.tasks.accepted > 0, `${run.backend}: no 3.0 attach/detach was accepted`);
     assert.equal(run.cycle3.tasks.succeeded, run.cycle3.tasks.accepted);
+    for (const polled of [run.polled, run.polled3]) {
+      assert.ok(polled.completed.perS > 0 && polled.failed === 0, `${run.backend}: the polled cycle completed nothing`);
+      assert.ok(polled.pollsPerOp >= 1, `${run.backend}: an operation ended without a poll seeing it`);
+    }
     assert.ok(run.byInstance.perS > 0 && run.byVpc.perS > 0 && run.byInstanceAlone.perS > 0);
     assert.ok(run.peakRssMb > 0);
   }
