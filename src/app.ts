@@ -18,6 +18,10 @@ import { NetnsDataPlane } from './dataplane/netns-driver.ts';
 import { SimulatedDataPlane, type DataPlaneDriver } from './tasks/driver.ts';
 import { Worker } from './tasks/worker.ts';
 import { buildTestControl } from './control/index.ts';
+import { RecentCalls } from './observe/recent-calls.ts';
+import { buildConsole, isConsoleRequest } from './console/routes.ts';
+import { buildObservability } from './observe/index.ts';
+import { BUILD_VERSION } from './version.ts';
 
 // Builds the whole service without listening: config → database → domain → worker → HTTP.
 // main.ts listens; tests build it in-process and listen on an ephemeral port.
@@ -28,6 +32,8 @@ export interface App {
   readonly db: Db;
   readonly worker: Worker;
   readonly driver: DataPlaneDriver;
+  /** The last API calls this process answered (the console shows them; the HTTP layer adds them). */
+  readonly recentCalls: RecentCalls;
   /** The schema versions before and after the migrations applied at start (equal: none). */
   readonly migrated: { from: number; to: number } | null;
   /** The development account's key when the server runs with it (no VPC_ENI_ACCOUNTS): created
@@ -42,6 +48,9 @@ export interface DevAccount {
   secretKey: string;
   created: boolean;
 }
+
+/** The worker's own connections (PostgreSQL): one claims or ends a batch while housekeeping runs. */
+const WORKER_POOL_SIZE = 2;
 
 /** The account a deployment with no declared account gets, and `vpc-eni credentials` looks for. */
 export const DEV_APP_ID = 1000000;
@@ -60,14 +69,39 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
   const now = o.now ?? Date.now;
   const ids = o.ids ?? idGenerator();
   const { db, migrated, devAccount } = await openDatabase(config, ids, now());
+  /** Further connections to the database, closed with it. */
+  const closeAlso: Db[] = [];
   try {
     const driver: DataPlaneDriver =
       typeof o.driver === 'function'
         ? o.driver(db)
         : (o.driver ??
           (config.dataPlane === 'netns' ? new NetnsDataPlane({ db, log: o.log }) : new SimulatedDataPlane()));
-    const worker = new Worker({ db, driver, now, log: o.log, leaseMs: config.taskLeaseMs, pollMs: config.taskPollMs });
     const catalogue = buildCatalogue(config.regions);
+    const recentCalls = new RecentCalls();
+    const observability = buildObservability({
+      db,
+      catalogue,
+      log: o.log,
+      recentCalls,
+      adminToken: config.adminToken,
+      version: BUILD_VERSION,
+      schemaVersion: SCHEMA_VERSION,
+      actions: { v2: ACTIONS_BY_NAME.keys(), '3.0': ACTIONS_V3.map((a) => a.name) },
+    });
+    // Replicas: the worker gets connections of its own, so that it never queues behind the API's
+    // requests for a pooled one and keeps up with what they accept.
+    const workerDb = db.caps.multiProcess ? await openDb(config.databaseUrl, { poolSize: WORKER_POOL_SIZE }) : db;
+    closeAlso.push(workerDb);
+    const worker = new Worker({
+      db: workerDb,
+      driver,
+      now,
+      log: o.log,
+      leaseMs: config.taskLeaseMs,
+      pollMs: config.taskPollMs,
+      observer: observability.tasks,
+    });
     const control = buildTestControl({ db, config, ids, now, catalogue, wakeWorker: () => worker.wake(now()) });
     const deps: Deps = {
       db,
@@ -77,23 +111,36 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
       now,
       wakeWorker: (dueAt) => worker.wake(dueAt),
       taskControl: control.taskControl,
+      taskObserver: observability.tasks,
     };
     const v2 = v2Handler({
       deps,
       auth: authenticator(db, { now, windowS: config.timestampWindowS }),
       actions: ACTIONS_BY_NAME,
       log: o.log,
-      faults: control.faults,
+      faults: observability.countFaults(control.faults),
     });
     const v3 = v3Handler({
       deps,
       actions: new Map(ACTIONS_V3.map((a) => [`${a.product}:${a.name}`, a])),
       windowS: config.timestampWindowS,
       log: o.log,
-      faults: control.faults,
+      faults: observability.countFaults(control.faults),
     });
     const server = createHttpServer(
-      { v2, v3, requestId: () => ids.uuid(), ready: () => readiness(db), control: control.routes },
+      {
+        v2,
+        v3,
+        requestId: () => ids.uuid(),
+        ready: () => readiness(db),
+        control: control.routes,
+        observe: (call) => observability.observe(call),
+        operatorPages: observability.pages,
+        console: {
+          owns: isConsoleRequest,
+          serve: buildConsole({ db, config, catalogue, recentCalls, now, log: o.log, control: control.routes }),
+        },
+      },
       o.log,
     );
     await control.importAtStart();
@@ -109,6 +156,7 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
       db,
       worker,
       driver,
+      recentCalls,
       migrated,
       devAccount,
       async close() {
@@ -119,10 +167,12 @@ export async function buildApp(config: Config, o: AppOptions): Promise<App> {
         await worker.stop();
         await driver.stop?.();
         await control.exportOnExit().catch((err: unknown) => o.log.error({ err }, 'VPC_ENI_EXPORT_ON_EXIT failed'));
+        for (const other of closeAlso) await other.close();
         await db.close();
       },
     };
   } catch (err) {
+    for (const other of closeAlso) await other.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

@@ -6,6 +6,7 @@ import { errorEnvelope, type V3Envelope, type V3Request } from './v3/handler.ts'
 import { TransportFault } from './fault-door.ts';
 import { newNote, type RequestNote } from './request-note.ts';
 import type { AdminAccess } from '../control/access.ts';
+import type { CallRecord } from '../observe/recent-calls.ts';
 import { CONTROL_PREFIX, type ControlRequest, type ControlResponse } from '../control/routes.ts';
 
 // Transport only: routes (health, /_vpceni/ → test control, /v2/index.php → v2, anything else →
@@ -28,6 +29,15 @@ export interface HttpRoutes {
   ready(): Promise<string | null>;
   /** Test control under /_vpceni/ (docs/test-control.md). */
   control?(req: ControlRequest): Promise<ControlResponse>;
+  /** Told of every API request once it is over: answered, dropped, timed out (docs/observability.md). */
+  observe?(call: CallRecord): void;
+  /** Operator pages served like test control (/metrics, /_vpceni/requests), by exact path. */
+  operatorPages?: { paths: readonly string[]; serve(req: ControlRequest): Promise<ControlResponse> };
+  /** The web console (docs/console.md): the requests it `owns` (`/console…`, a bare GET of `/`). */
+  console?: {
+    owns(req: http.IncomingMessage, url: URL): boolean;
+    serve(req: http.IncomingMessage, res: http.ServerResponse, access: AdminAccess): Promise<void>;
+  };
 }
 
 /** A snapshot import may be much larger than an API request. */
@@ -83,21 +93,62 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
   // The request line may carry a GET query far beyond its 32 KB limit: Node must let it through to
   // `handle`, which answers 414 as documented, instead of cutting it off with a bare 431.
   const server = http.createServer({ maxHeaderSize: MAX_BODY_BYTES }, (req, res) => {
-    void handle(req, res).catch((err: unknown) => {
-      if (err instanceof TransportFault) return transportFault(err, req, res);
-      log.error({ err }, 'request failed');
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
+    void handle(req, res)
+      .catch((err: unknown) => {
+        if (err instanceof TransportFault) return transportFault(err, req, res);
+        log.error({ err }, 'request failed');
+        if (!res.headersSent) send(res, 500, { error: 'internal error' });
+        else res.destroy();
+      })
+      .finally(() => handlerDone.get(res)?.());
   });
+  /** An API request's part in its own observation, by its response: the handler has finished. */
+  const handlerDone = new WeakMap<http.ServerResponse, () => void>();
+  /** The API request a connection is carrying, for a timeout Node reports on the connection. */
+  const inFlight = new WeakMap<object, RequestNote>();
+
+  /**
+   * The note of an API request, handed to `routes.observe` once both its handler has finished and
+   * its response has closed: a client gone early does not cut short the record of what ran.
+   */
+  function observed(req: http.IncomingMessage, res: http.ServerResponse, apiVersion: RequestNote['apiVersion']) {
+    const note = requestNote(req, apiVersion);
+    const at = Date.now();
+    const started = performance.now();
+    inFlight.set(req.socket, note);
+    let waiting = 2;
+    const settle = () => {
+      if (--waiting > 0) return;
+      if (inFlight.get(req.socket) === note) inFlight.delete(req.socket);
+      // No door or transport branch named the outcome: the status that went out, or none did.
+      note.code ??= res.writableFinished ? `HTTP${res.statusCode}` : 'Aborted';
+      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      try {
+        routes.observe?.({ ...note, at, durationMs });
+      } catch (err) {
+        log.error({ err }, 'observing a request failed');
+      }
+    };
+    handlerDone.set(res, settle);
+    res.once('close', settle);
+    return note;
+  }
   server.keepAliveTimeout = 65_000;
   // What Node's HTTP parser refuses (headers over the limit, malformed requests) still gets the
   // JSON error body every transport-level answer has, not Node's bare status line.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const note = inFlight.get(socket);
+    if (note && timedOut) note.code ??= 'Timeout';
     if (!socket.writable) return void socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : timedOut ? 408 : 400;
     const text = JSON.stringify({
-      error: status === 431 ? 'request line and headers larger than 1 MB' : 'malformed HTTP request',
+      error:
+        status === 431
+          ? 'request line and headers larger than 1 MB'
+          : timedOut
+            ? 'the request was not received in time'
+            : 'malformed HTTP request',
     });
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
@@ -132,10 +183,12 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
       const reason = await routes.ready();
       return send(res, reason ? 503 : 200, reason ? { status: 'unavailable', reason } : { status: 'ready' });
     }
+    if (routes.operatorPages?.paths.includes(path)) return control(req, res, url, routes.operatorPages.serve);
+    if (routes.console?.owns(req, url)) return routes.console.serve(req, res, adminAccess(req));
     if (path.startsWith(CONTROL_PREFIX) && routes.control) return control(req, res, url, routes.control);
     if (path !== V2_PATH) return v3(req, res, target, host, path);
 
-    const note = requestNote(req, 'v2');
+    const note = observed(req, res, 'v2');
     const reply = async (answer: Promise<Envelope>) => {
       const body = await answer;
       send(res, 200, body, note.faultRule ? { [FAULT_HEADER]: note.faultRule } : {});
@@ -157,6 +210,8 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
 
   /** A fault rule's transport effect: the connection dropped without an answer, or a non-200. */
   function transportFault(f: TransportFault, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const note = inFlight.get(req.socket);
+    if (note) note.code = 'drop' in f.effect ? 'Dropped' : `HTTP${f.effect.status}`;
     if ('drop' in f.effect) {
       req.socket.destroy();
       return;
@@ -194,13 +249,17 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
   }
 
   async function v3(req: http.IncomingMessage, res: http.ServerResponse, target: string, host: string, path: string) {
+    const note = observed(req, res, '3.0');
     const trace = req.headers['x-tc-traceid'];
     const headers: http.OutgoingHttpHeaders = typeof trace === 'string' ? { 'x-tc-traceid': trace } : {};
     // Exactly application/json: the Python SDK and tccli look for an error only then.
     const reply = (body: V3Envelope, extra: http.OutgoingHttpHeaders = {}) =>
       send(res, 200, body, { 'content-type': 'application/json', ...headers, ...extra });
-    const tooLarge = (what: string) =>
-      reply(errorEnvelope('RequestSizeLimitExceeded', what, routes.requestId()), { connection: 'close' });
+    const tooLarge = (what: string) => {
+      note.requestId = routes.requestId();
+      note.code = 'RequestSizeLimitExceeded';
+      return reply(errorEnvelope(note.code, what, note.requestId), { connection: 'close' });
+    };
     const q = target.indexOf('?');
     const rawQuery = q < 0 ? '' : target.slice(q + 1);
     if (req.method === 'GET' && Buffer.byteLength(target) > MAX_QUERY_BYTES)
@@ -209,7 +268,6 @@ export function createHttpServer(routes: HttpRoutes, log: Logger): http.Server {
     const limit = json ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES;
     const body = req.method === 'POST' ? await readBody(req, limit) : Buffer.alloc(0);
     if (body === null) return tooLarge(`the body is limited to ${json ? '10 MB' : '1 MB'}`);
-    const note = requestNote(req, '3.0');
     const answer = await routes.v3({
       method: req.method ?? '',
       host,

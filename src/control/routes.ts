@@ -4,6 +4,7 @@ import { deleteFaultRules } from '../store/fault.repo.ts';
 import { leasedTasks, resetState, type ResetScope } from '../store/state.repo.ts';
 import { heldTasks, releaseHeldTasks } from '../store/task.repo.ts';
 import { ControlError } from './control-error.ts';
+import { listEvents } from './events.ts';
 import type { Faults, FaultRule } from './faults.ts';
 import type { Snapshots } from './snapshots.ts';
 
@@ -150,6 +151,11 @@ async function route(d: ControlDeps, req: ControlRequest): Promise<ControlRespon
       if (m === 'POST') return ok({ depth: await d.snapshots.push() }, 201);
       if (m === 'DELETE') return ok({ depth: await d.snapshots.pop() });
       return notAllowed();
+    }
+    case 'events': {
+      if (name !== undefined) break;
+      if (m !== 'GET') return notAllowed();
+      return ok(await listEvents(d.db, req.query));
     }
     case 'seed': {
       if (name !== undefined) break;

@@ -17,6 +17,20 @@ export interface Deps {
   readonly wakeWorker: (dueAt: number) => void;
   /** Test control's say over each new task (absent: every task takes TASK_LATENCY_MS and runs). */
   readonly taskControl?: TaskControl;
+  /** Told of each task created (the metrics; docs/observability.md). */
+  readonly taskObserver?: TaskObserver;
+}
+
+export type TaskOutcome = 'success' | 'failed' | 'abandoned';
+
+/** Task lifecycle events, for counting; the domain and the worker call it, never wait on it. */
+export interface TaskObserver {
+  /** A task was created; called only once its creating transaction has committed. */
+  created(type: string): void;
+  /** The worker finished a task: `durationMs` from its creation to its final status. */
+  finished(type: string, outcome: TaskOutcome, durationMs: number): void;
+  /** A task was claimed again after an earlier claim's lease ran out (a worker died or stalled). */
+  takenOver(type: string): void;
 }
 
 /** What test control decides for a task being created (docs/test-control.md, "Task control"). */
@@ -87,6 +101,7 @@ export async function withTask<K extends TaskType, T>(
     await p.apply(taskId);
     return { ...p.result, taskId, requestId: caller.requestId };
   });
+  deps.taskObserver?.created(type);
   if (dueAt !== HELD_DUE_AT) deps.wakeWorker(dueAt);
   return out;
 }

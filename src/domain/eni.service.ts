@@ -260,8 +260,11 @@ export interface EniRef {
 }
 
 async function lockEni(tx: Queryable, caller: Caller, ref: EniRef): Promise<Eni> {
+  const eni = await findEni(tx, caller, ref.eniId, { vpcId: ref.vpcId, lock: true });
+  if (eni) return eni; // and so its VPC exists: a VPC with an ENI cannot be deleted
+  // Not found: a VPC the caller does not have is the answer that comes first.
   if (ref.vpcId !== undefined) await requireVpc(tx, caller, ref.vpcId);
-  return requireEni(tx, caller, ref.eniId, { vpcId: ref.vpcId, lock: true });
+  return requireEni(tx, caller, ref.eniId, { vpcId: ref.vpcId });
 }
 
 export async function deleteNetworkInterface(deps: Deps, caller: Caller, ref: EniRef) {

@@ -33,7 +33,19 @@ export function seededRandom(seed: string): Random {
   };
 }
 
-export function idGenerator(initial: Random = randomBytes): IdGenerator {
+/** Crypto-random bytes drawn from a pool refilled 4 KB at a time: one RequestId, event id and
+ *  resource id per request each cost a system call otherwise. */
+export function pooledRandom(): Random {
+  let pool = Buffer.alloc(0);
+  return (bytes) => {
+    if (pool.length < bytes) pool = randomBytes(Math.max(4096, bytes));
+    const out = pool.subarray(0, bytes);
+    pool = pool.subarray(bytes);
+    return out;
+  };
+}
+
+export function idGenerator(initial: Random = pooledRandom()): IdGenerator {
   // Seeded, each kind draws from a stream of its own: the RequestIds of however many polls a
   // client happened to make do not shift the ids of the resources it creates.
   let seeded: Map<string, Random> | null = null;

@@ -32,6 +32,12 @@ export interface Capabilities {
   readonly nextIdSql: string;
   /** A statement making the table named by its second parameter hand out the first one next. */
   readonly setNextIdSql: string;
+  /** Whether a WITH clause may hold INSERTs: writes to several tables then go in one statement,
+   *  one round trip (PostgreSQL), where elsewhere they are several cheap statements (SQLite). */
+  readonly writableCte: boolean;
+  /** A FROM item with one text column `value`: the elements of the JSON array bound to its one
+   *  parameter, so one statement inserts a list of any length. */
+  readonly jsonArrayElements: string;
 }
 
 export interface Db extends Queryable {
@@ -42,19 +48,28 @@ export interface Db extends Queryable {
    * `fn` must not have side effects outside the database.
    */
   tx<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs one statement that writes and answers rows (`… RETURNING`) as a transaction of its own:
+   * on PostgreSQL one round trip, where `tx` would add a BEGIN and a COMMIT.
+   */
+  write<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Calls `onNotify` whenever any process sends `notify(channel)` (replicas only); the stop. */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  notify?(channel: string): Promise<void>;
   /** Held inside a transaction: serialises schema migrations across processes. */
   lockForMigration(tx: Queryable): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openDb(url: string): Promise<Db> {
+/** `poolSize`: connections the Db may hold at once where it pools them (PostgreSQL). */
+export async function openDb(url: string, o: { poolSize?: number } = {}): Promise<Db> {
   if (url.startsWith('sqlite:')) {
     const { openSqlite } = await import('./sqlite.ts');
     return openSqlite(url.slice('sqlite:'.length));
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const { openPostgres } = await import('./postgres.ts');
-    return openPostgres(url);
+    return openPostgres(url, o);
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${JSON.stringify(url)})`);
 }

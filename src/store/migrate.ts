@@ -6,6 +6,7 @@ import * as m004 from './migrations/004-client-tokens.ts';
 import * as m005 from './migrations/005-folded-names.ts';
 import * as m006 from './migrations/006-tags.ts';
 import * as m007 from './migrations/007-test-control.ts';
+import * as m008 from './migrations/008-audit-events.ts';
 
 interface Migration {
   version: number;
@@ -14,7 +15,7 @@ interface Migration {
   backfill?(tx: Queryable): Promise<void>;
 }
 
-const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 /**

@@ -40,6 +40,8 @@ const CAPS: Capabilities = {
   nextIdSql: "SELECT nextval(pg_get_serial_sequence(?, 'id')) AS next",
   setNextIdSql:
     "WITH p AS (SELECT CAST(? AS BIGINT) AS next, CAST(? AS TEXT) AS t) SELECT setval(pg_get_serial_sequence(p.t, 'id'), p.next, false) FROM p",
+  writableCte: true,
+  jsonArrayElements: 'json_array_elements_text(CAST(? AS json))',
 };
 
 function queryable(client: pg.Pool | pg.PoolClient): Queryable {
@@ -55,8 +57,8 @@ function queryable(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+export function openPostgres(url: string, o: { poolSize?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: url, max: o.poolSize ?? Number(process.env.PG_POOL_SIZE ?? 10) });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const outside = queryable(pool);
@@ -86,10 +88,43 @@ export function openPostgres(url: string): Db {
   return {
     dialect: 'postgres',
     ...outside,
+    write: (sql, params) => outside.all(sql, params),
     tx,
     lockForMigration: async (q) => {
       await q.get('SELECT pg_advisory_xact_lock(?)', [0x76706365]);
     },
+    listen: (channel, onNotify) => listen(url, channel, onNotify),
+    notify: async (channel) => {
+      await outside.run('SELECT pg_notify(?, ?)', [channel, '']);
+    },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A connection of its own that LISTENs on `channel` and calls `onNotify` for every NOTIFY, from
+ * any process. If the connection is lost it comes back a second later; what was sent meanwhile is
+ * missed, which the listener's own polling covers.
+ */
+async function listen(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', () => onNotify());
+    c.on('error', () => {
+      void c.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }

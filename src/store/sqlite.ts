@@ -23,6 +23,8 @@ const CAPS: Capabilities = {
   // AUTOINCREMENT keeps the highest id handed out in sqlite_sequence.
   nextIdSql: 'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM sqlite_sequence WHERE name = ?',
   setNextIdSql: 'UPDATE sqlite_sequence SET seq = ? - 1 WHERE name = ?',
+  writableCte: false,
+  jsonArrayElements: 'json_each(?)',
 };
 
 class Connection implements Queryable {
@@ -91,6 +93,7 @@ export function openSqlite(file: string): Db {
     get: (sql, params) => read.get(sql, params),
     // A write outside an explicit transaction is still one transaction of its own.
     run: (sql, params) => tx((q) => q.run(sql, params)),
+    write: (sql, params) => tx((q) => q.all(sql, params)),
     tx,
     lockForMigration: () => Promise.resolve(),
     close: async () => {

@@ -25,7 +25,15 @@ export const STATE_TABLES = [
   'request_signatures',
   'client_tokens',
 ] as const;
-const NOT_STATE = new Set(['schema_meta', 'fault_rules', 'fault_log', 'snapshots']);
+const NOT_STATE = new Set([
+  'schema_meta',
+  'fault_rules',
+  'fault_log',
+  'snapshots',
+  // The audit trail records what happened, so a restore does not rewind it; a reset clears it.
+  'audit_events',
+  'audit_event_resources',
+]);
 
 /** Tables whose ids a sequence hands out, so a restore can set where it continues. */
 const SEQUENCED = ['tasks'] as const;
@@ -156,6 +164,12 @@ export async function resetState(q: Queryable, s: ResetScope): Promise<Record<st
   }
   const t = taskScope(s);
   await del('tasks', `DELETE FROM tasks WHERE 1 = 1${t.sql}`, t.params);
+  // The scope's audit events go too, so that a test starts with none (docs/audit.md).
+  await del(
+    'audit_event_resources',
+    `DELETE FROM audit_event_resources${scoped ? ` WHERE event_row IN (${of('audit_events', 'id')})` : ''}`,
+  );
+  await del('audit_events', `DELETE FROM audit_events${where}`);
   if (s.region === undefined) {
     // Replay records are the account's, not a region's.
     const byAccount = s.appId === undefined ? '' : ' WHERE app_id = ?';

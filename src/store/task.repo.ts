@@ -1,5 +1,5 @@
 import { TaskStatus, type Task, type TaskFailure, type TaskState } from '../domain/model.ts';
-import type { Queryable } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { Where } from './sql.ts';
 
 interface TaskRow {
@@ -92,24 +92,19 @@ export async function tasksByRequestIds(q: Queryable, appId: number, requestIds:
 
 /**
  * Claims up to `limit` running tasks that are due and not leased by a live worker, leasing them
- * until `leaseUntil`. Replicas never claim the same task: the rows are locked, and locked rows are
- * skipped.
+ * until `leaseUntil`, in one statement (its own transaction). Replicas never claim the same task:
+ * the rows are locked, and locked rows are skipped. Oldest due first.
  */
-export async function claimDueTasks(q: Queryable, now: number, leaseUntil: number, limit: number): Promise<Task[]> {
-  const rows = await q.all<TaskRow>(
-    `SELECT ${COLUMNS} FROM tasks
-     WHERE status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-     ORDER BY due_at, id LIMIT ?${q.caps.forUpdateSkipLocked}`,
-    [RUNNING, now, now, limit],
+export async function claimDueTasks(db: Db, now: number, leaseUntil: number, limit: number): Promise<Task[]> {
+  const rows = await db.write<TaskRow>(
+    `UPDATE tasks SET lease_until = ?, attempts = attempts + 1
+     WHERE id IN (SELECT id FROM tasks
+                  WHERE status = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                  ORDER BY due_at, id LIMIT ?${db.caps.forUpdateSkipLocked})
+     RETURNING ${COLUMNS}`,
+    [leaseUntil, RUNNING, now, now, limit],
   );
-  // One statement for the whole batch: on PostgreSQL each statement is a round trip.
-  if (rows.length > 0) {
-    await q.run(
-      `UPDATE tasks SET lease_until = ?, attempts = attempts + 1 WHERE id IN (${rows.map(() => '?').join(', ')})`,
-      [leaseUntil, ...rows.map((r) => r.id)],
-    );
-  }
-  return rows.map((r) => toTask({ ...r, lease_until: leaseUntil, attempts: r.attempts + 1 }));
+  return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id).map(toTask);
 }
 
 /** Earliest due time of a running task, so an idle worker knows when to look again. */
@@ -147,21 +142,33 @@ export async function releaseHeldTasks(
 }
 
 /**
- * Marks a task finished (succeeded when `failure` is null) if this worker still holds its lease;
- * false means another worker took it over (or finished it) and this worker must not apply anything.
+ * Marks tasks finished (succeeded where `failure` is null) that this worker still holds the lease of;
+ * the ids of those. A task missing from the answer was taken over (or finished) by another worker,
+ * and this worker must not apply anything for it. Tasks that end alike share one statement.
  */
-export async function finishTask(
+export async function finishTasks(
   q: Queryable,
-  id: number,
-  lease: number,
-  failure: TaskFailure | null,
+  ends: ReadonlyArray<{ id: number; lease: number; failure: TaskFailure | null }>,
   now: number,
-): Promise<boolean> {
-  const changed = await q.run(
-    'UPDATE tasks SET status = ?, output = ?, finished_at = ?, lease_until = NULL WHERE id = ? AND status = ? AND lease_until = ?',
-    [failure ? TaskStatus.FAILED : TaskStatus.SUCCEEDED, failure && JSON.stringify(failure), now, id, RUNNING, lease],
-  );
-  return changed === 1;
+): Promise<Set<number>> {
+  const alike = new Map<string, { lease: number; output: string | null; ids: number[] }>();
+  for (const e of ends) {
+    const output = e.failure && JSON.stringify(e.failure);
+    const key = `${e.lease} ${output}`;
+    const group = alike.get(key) ?? { lease: e.lease, output, ids: [] };
+    group.ids.push(e.id);
+    alike.set(key, group);
+  }
+  const held = new Set<number>();
+  for (const g of alike.values()) {
+    const rows = await q.all<{ id: number }>(
+      `UPDATE tasks SET status = ?, output = ?, finished_at = ?, lease_until = NULL
+       WHERE id IN (${g.ids.map(() => '?').join(', ')}) AND status = ? AND lease_until = ? RETURNING id`,
+      [g.output === null ? TaskStatus.SUCCEEDED : TaskStatus.FAILED, g.output, now, ...g.ids, RUNNING, g.lease],
+    );
+    for (const r of rows) held.add(r.id);
+  }
+  return held;
 }
 
 /** In embedded mode no other process can hold a lease, so leases left by a crash are void. */

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
+import type { TaskObserver } from '../domain/deps.ts';
 import type { Task, TaskFailure } from '../domain/model.ts';
 import { purgeSignatures } from '../store/account.repo.ts';
 import { purgeClientTokens } from '../store/client-token.repo.ts';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { purgeFailedLaunches } from '../store/instance.repo.ts';
-import { claimDueTasks, finishTask, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
+import { claimDueTasks, finishTasks, nextDueAt, purgeFinishedTasks, releaseAllLeases } from '../store/task.repo.ts';
 import { DataPlaneError, type DataPlaneDriver } from './driver.ts';
 import { taskDef } from './registry.ts';
+import type { TaskDef } from './task.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -15,9 +17,22 @@ export interface WorkerOptions {
   log: Logger;
   leaseMs: number;
   pollMs: number;
+  observer?: TaskObserver;
 }
 
 const BATCH = 64;
+/** Where replicas tell each other that tasks are waiting (PostgreSQL LISTEN/NOTIFY). */
+const TASKS_CHANNEL = 'vpceni_tasks';
+
+/** What the worker learnt of a claimed task before ending it. */
+interface Verdict {
+  task: Task;
+  def: TaskDef<unknown> | undefined;
+  /** Why it failed; null when the data plane applied it. */
+  failure: TaskFailure | null;
+  /** Rolled back without the data plane being asked (no definition, or given up on). */
+  abandoned: boolean;
+}
 /** A task whose completion kept failing (not the data plane: our own storage) is rolled back. */
 const MAX_ATTEMPTS = 5;
 const HOUSEKEEPING_MS = 60_000;
@@ -39,6 +54,9 @@ export class Worker {
   private ticking: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** This pass has told the other replicas that tasks are waiting (at most once a pass). */
+  private notified = false;
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(private readonly o: WorkerOptions) {}
 
@@ -46,6 +64,8 @@ export class Worker {
     this.stopped = false;
     // Embedded mode has one process: a lease still set at start belongs to a process that crashed.
     if (!this.o.db.caps.multiProcess) await this.o.db.tx((tx) => releaseAllLeases(tx));
+    // Replicas: a task another replica accepted while its own worker was busy is ours to take too.
+    this.unlisten = await this.o.db.listen?.(TASKS_CHANNEL, () => this.tick());
     this.poller = setInterval(() => this.tick(), this.o.pollMs);
     this.housekeeper = setInterval(() => void this.housekeeping(), HOUSEKEEPING_MS);
     this.poller.unref();
@@ -55,7 +75,13 @@ export class Worker {
 
   /** A task will be due at `dueAt`: make sure we look then. */
   wake(dueAt: number): void {
-    if (this.stopped || dueAt >= this.timerAt) return;
+    if (this.stopped) return;
+    if (this.ticking && !this.notified) {
+      // Busy with a pass: the other replicas' workers may get to it first.
+      this.notified = true;
+      void this.o.db.notify?.(TASKS_CHANNEL).catch(() => undefined);
+    }
+    if (dueAt >= this.timerAt) return;
     // setTimeout cannot wait longer than 2^31 - 1 ms; the poll looks again long before that.
     if (dueAt - this.o.now() > 2 ** 31 - 1) return;
     clearTimeout(this.timer);
@@ -96,15 +122,34 @@ export class Worker {
     clearTimeout(this.timer);
     clearInterval(this.poller);
     clearInterval(this.housekeeper);
+    await this.unlisten?.();
     await this.ticking;
   }
 
   private async runDue(): Promise<void> {
+    this.notified = false;
     for (;;) {
       const now = this.o.now();
-      const lease = now + this.o.leaseMs;
-      const claimed = await this.o.db.tx((tx) => claimDueTasks(tx, now, lease, BATCH));
-      await Promise.all(claimed.map((t) => this.execute(t)));
+      // One statement, no transaction around it: on PostgreSQL each statement is a round trip.
+      const claimed = await claimDueTasks(this.o.db, now, now + this.o.leaseMs, BATCH);
+      // A claim only counts an attempt: one before this one never finished, its lease ran out.
+      for (const t of claimed) if (t.attempts > 1) this.o.observer?.takenOver(t.type);
+      // Each task ends as soon as the data plane has answered for it (a slow one holds up no
+      // other); those that have answered by the time the last transaction ends share the next.
+      const ready: Verdict[] = [];
+      let ending: Promise<void> | undefined;
+      const endReady = async () => {
+        while (ready.length > 0) await this.finishAll(ready.splice(0));
+        ending = undefined;
+      };
+      await Promise.all(
+        claimed.map(async (t) => {
+          ready.push(await this.verdict(t));
+          // Not at once: the answers that arrive in this same turn join the batch first.
+          ending ??= new Promise((resolve) => setImmediate(resolve)).then(endReady);
+        }),
+      );
+      while (ending) await ending;
       if (claimed.length < BATCH || this.stopped) return;
     }
   }
@@ -115,38 +160,72 @@ export class Worker {
     if (due !== null) this.wake(due);
   }
 
-  private async execute(task: Task): Promise<void> {
+  /** Asks the data plane (unless the task cannot or must not run): the task's failure, or null. */
+  private async verdict(task: Task): Promise<Verdict> {
     const def = taskDef(task.type);
-    let failure: TaskFailure | null = null;
-    if (!def) failure = { kind: 'internal', message: `no definition for task type ${task.type}` };
-    else if (task.attempts > MAX_ATTEMPTS)
-      failure = { kind: 'internal', message: `gave up after ${MAX_ATTEMPTS} attempts` };
+    const given = (failure: TaskFailure, abandoned = false): Verdict => ({ task, def, failure, abandoned });
+    if (!def) return given({ kind: 'internal', message: `no definition for task type ${task.type}` }, true);
+    if (task.attempts > MAX_ATTEMPTS)
+      return given({ kind: 'internal', message: `gave up after ${MAX_ATTEMPTS} attempts` }, true);
     // A fault rule decided at creation that this task fails (test control): the data plane refuses it.
-    else if (task.injectedFailure !== null) failure = { kind: 'dataPlane', message: task.injectedFailure };
-    else {
-      try {
-        await this.o.driver.apply(task);
-      } catch (err) {
-        failure =
-          err instanceof DataPlaneError
-            ? { kind: 'dataPlane', message: err.message }
-            : { kind: 'internal', message: `data plane error: ${(err as Error).message}` };
-      }
-    }
+    if (task.injectedFailure !== null) return given({ kind: 'dataPlane', message: task.injectedFailure });
     try {
-      const finished = await this.o.db.tx(async (tx) => {
-        const now = this.o.now();
-        // Lost the lease (we were too slow, another worker took over): change nothing.
-        if (!(await finishTask(tx, task.id, task.leaseUntil!, failure, now))) return false;
-        const payload: unknown = JSON.parse(task.payload);
-        if (def && !failure) await def.complete(tx, payload, now);
-        else if (def) await def.rollback(tx, payload, now);
-        return true;
-      });
-      if (finished) this.o.log.debug({ taskId: task.id, type: task.type, failure }, 'task finished');
+      await this.o.driver.apply(task);
+      return { task, def, failure: null, abandoned: false };
     } catch (err) {
-      // The lease runs out and the task is tried again (up to MAX_ATTEMPTS).
-      this.o.log.error({ err, taskId: task.id }, 'could not finish task');
+      return given(
+        err instanceof DataPlaneError
+          ? { kind: 'dataPlane', message: err.message }
+          : { kind: 'internal', message: `data plane error: ${(err as Error).message}` },
+      );
+    }
+  }
+
+  /**
+   * Ends a batch of tasks in one transaction (one COMMIT, and on PostgreSQL a few round trips
+   * instead of four per task). If that transaction fails, each task is ended in one of its own, so a
+   * task that cannot finish does not hold up the others; it keeps its lease until it runs out and is
+   * tried again (up to MAX_ATTEMPTS).
+   */
+  private async finishAll(verdicts: Verdict[]): Promise<void> {
+    if (verdicts.length === 0) return;
+    const end = async (batch: Verdict[]) => this.reportFinished(await this.o.db.tx((tx) => this.finish(tx, batch)));
+    try {
+      return await end(verdicts);
+    } catch (err) {
+      if (verdicts.length === 1)
+        return void this.o.log.error({ err, taskId: verdicts[0]!.task.id }, 'could not finish task');
+    }
+    for (const v of verdicts) {
+      await end([v]).catch((err: unknown) => this.o.log.error({ err, taskId: v.task.id }, 'could not finish task'));
+    }
+  }
+
+  /** Marks the tasks finished and applies (or undoes) what they did; the ones this worker still held. */
+  private async finish(tx: Queryable, verdicts: Verdict[]): Promise<Verdict[]> {
+    const now = this.o.now();
+    const held = await finishTasks(
+      tx,
+      verdicts.map((v) => ({ id: v.task.id, lease: v.task.leaseUntil!, failure: v.failure })),
+      now,
+    );
+    // Lost the lease (we were too slow, another worker took over): change nothing.
+    const ours = verdicts.filter((v) => held.has(v.task.id));
+    for (const { task, def, failure } of ours) {
+      const payload: unknown = JSON.parse(task.payload);
+      if (def && !failure) await def.complete(tx, payload, now);
+      else if (def) await def.rollback(tx, payload, now);
+    }
+    return ours;
+  }
+
+  private reportFinished(finished: Verdict[]): void {
+    const now = this.o.now();
+    for (const { task, failure, abandoned } of finished) {
+      this.o.log.debug({ taskId: task.id, type: task.type, failure }, 'task finished');
+      // Abandoned: rolled back without the data plane being asked (no definition, or given up on).
+      const outcome = !failure ? 'success' : abandoned ? 'abandoned' : 'failed';
+      this.o.observer?.finished(task.type, outcome, now - task.createdAt);
     }
   }
 

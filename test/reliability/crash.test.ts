@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ACTIONS } from '../../src/api/v2/registry.ts';
+import { ACTIONS_V3 } from '../../src/api/v3/registry.ts';
 import { checkDatabase } from '../../src/cli/check.ts';
 import { openDb } from '../../src/store/db.ts';
 import { findTask } from '../../src/store/task.repo.ts';
@@ -16,7 +17,9 @@ import { spawnServer, type ServerProcess } from '../support/process.ts';
 //    and the final state is what the succeeded tasks, applied in order, make it (a CreateSubnet
 //    answered 0 is there);
 //  - every task of the database has finished, no ENI is left transitional, and `vpc-eni check`
-//    reports nothing.
+//    reports nothing;
+//  - the audit trail kept up: every task has the success event of the request that made it, and
+//    every success event of an async action has its task (the two commit together or not at all).
 // A request that got no answer (the server died under it) promised nothing: its resources are left
 // out of the state comparison, never out of the invariants.
 //
@@ -441,11 +444,34 @@ for (const backend of backends()) {
           compared++;
         }
         assert.deepEqual(await checkDatabase(url, { drained: true }), []);
+        let audited = 0;
+        {
+          const audit = await openDb(url);
+          try {
+            const unaudited = await audit.all<{ id: number; request_id: string }>(
+              `SELECT id, request_id FROM tasks t WHERE NOT EXISTS
+                 (SELECT 1 FROM audit_events e WHERE e.request_id = t.request_id AND e.error_code = 'Success')`,
+            );
+            assert.deepEqual(unaudited, [], 'tasks without the success event of their request');
+            const taskless = await audit.all<{ event_name: string; api_version: string; request_id: string }>(
+              `SELECT event_name, api_version, request_id FROM audit_events e WHERE error_code = 'Success'
+                 AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.request_id = e.request_id)`,
+            );
+            const isAsync = (e: { event_name: string; api_version: string }) =>
+              (e.api_version === 'v2' ? ACTIONS : ACTIONS_V3).some((a) => a.name === e.event_name && a.async);
+            assert.deepEqual(taskless.filter(isAsync), [], 'success events of async actions without their task');
+            audited = (await audit.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_events'))!.n;
+            assert.ok(audited >= ledger.accepted.length, `only ${audited} events for ${ledger.accepted.length} tasks`);
+          } finally {
+            await audit.close();
+          }
+        }
         assert.ok(ledger.accepted.length > KILLS * 5, `only ${ledger.accepted.length} accepted: the load did not load`);
         assert.ok(compared > 10, `only ${compared} resources compared: too much was unsure`);
         t.diagnostic(
           `kills survived ${survived}; requests answered ${ledger.answered}, lost to kills ${ledger.lost}; ` +
-            `tasks accepted ${ledger.accepted.length} (succeeded ${ok.length}); resources compared ${compared}, unsure ${ledger.unsure.size}`,
+            `tasks accepted ${ledger.accepted.length} (succeeded ${ok.length}); resources compared ${compared}, unsure ${ledger.unsure.size}; ` +
+            `audit events ${audited}`,
         );
         console.log(
           `# ${backend.name}: kills survived ${survived}, answered ${ledger.answered}, lost ${ledger.lost}, accepted ${ledger.accepted.length}, compared ${compared}, violations 0`,

@@ -1,7 +1,7 @@
-import { DomainError, fail } from '../../domain/errors.ts';
-import { claimSignature } from '../../store/account.repo.ts';
+import { fail } from '../../domain/errors.ts';
+import type { SignatureClaim } from '../../store/audit.repo.ts';
 import { keyLookup } from '../keys.ts';
-import type { Db, Queryable } from '../../store/db.ts';
+import type { Db } from '../../store/db.ts';
 import { printable, type Pairs } from './params.ts';
 import type { ParamMap } from './schema.ts';
 import { algorithmOf, sign, signatureMatches, sourceString, V2_PATH } from './signature.ts';
@@ -14,9 +14,9 @@ export interface Admitted {
   action: string;
   region: string;
   secretId: string;
-  /** Records the signature as used, in the given transaction; 4500 when it already was (a replay).
-   *  The handler runs it in the request's first transaction (replay-claim.ts). */
-  claim(q: Queryable): Promise<void>;
+  /** The signature, to record as used (4500 when it already was: a replay). The handler records it
+   *  with the request's first committed write, or on its own (request-scope.ts). */
+  signature: SignatureClaim;
 }
 
 export interface Authenticator {
@@ -69,15 +69,7 @@ export function authenticator(db: Db, opts: { now: () => number; windowS: number
         );
       }
       const expiresAt = (timestamp + opts.windowS) * 1000;
-      const claim = async (q: Queryable) => {
-        if (!(await claimSignature(q, secretId, signature, expiresAt))) {
-          throw new DomainError(
-            'expired',
-            'this request was already accepted once (same signature); send a fresh Nonce and Timestamp',
-          );
-        }
-      };
-      return { appId: key.appId, action, region, secretId, claim };
+      return { appId: key.appId, action, region, secretId, signature: { secretId, signature, expiresAt } };
     },
   };
 }

@@ -8,7 +8,7 @@ import { faultAtDoor, TransportFault, type DoorFaults, type InjectedError } from
 import { newNote, type RequestNote } from '../request-note.ts';
 import type { Authenticator } from './authenticate.ts';
 import { decodeForm, printable, FormParams } from './params.ts';
-import { claimInFirstTransaction, type ClaimingDb } from './replay-claim.ts';
+import { eventDraft, isWriteAction, requestScope, type RequestScope } from '../request-scope.ts';
 
 // The v2 pipeline: decode → admit (auth) → find the Action → validate its parameters → run it →
 // render the envelope. Every API-level answer, success or failure, is one JSON object.
@@ -49,7 +49,7 @@ export function v2Handler(o: {
 
   async function handle(req: V2Request, note: RequestNote): Promise<Envelope> {
     let action = '';
-    let claiming: ClaimingDb | undefined;
+    let scope: RequestScope | undefined;
     try {
       const pairs = decodeForm(req.raw);
       const params = new FormParams(pairs);
@@ -63,13 +63,19 @@ export function v2Handler(o: {
       const admitted = await o.auth.admit(req.method, req.host, pairs, params);
       action = admitted.action;
       note.appId = admitted.appId;
-      claiming = claimInFirstTransaction(o.deps.db, admitted.claim);
+      scope = requestScope(o.deps.db, admitted.signature);
       const def = o.actions.get(admitted.action);
       if (!def) fail('unknownAction', `Action ${printable(admitted.action)} is not supported`);
-      const region = o.deps.catalogue.region(admitted.region);
-      if (!region) fail('unknownRegion', `common parameter Region ${printable(admitted.region)} names no region`);
       const requestId = o.deps.ids.uuid();
       note.requestId = requestId;
+      // An admitted write is an event from here on, refused or not (docs/audit.md).
+      const event = isWriteAction(def.name)
+        ? eventDraft(note, { eventId: o.deps.ids.uuid(), eventTime: o.deps.now(), named: pairs })
+        : null;
+      scope.audit(event);
+      const region = o.deps.catalogue.region(admitted.region);
+      if (!region) fail('unknownRegion', `common parameter Region ${printable(admitted.region)} names no region`);
+      if (event) event.region = region.name;
       const at = {
         action,
         apiVersion: 'v2' as const,
@@ -80,26 +86,34 @@ export function v2Handler(o: {
       };
       const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, note);
       if (before) {
-        await claiming.settle();
-        return injected(before);
+        const answer = injected(before);
+        await scope.settle(answer.codeDesc);
+        return answer;
       }
       const input = readSchema(def.params, params);
-      const deps = { ...o.deps, db: claiming.db };
+      const deps = { ...o.deps, db: scope.db };
       const caller = { appId: admitted.appId, region: region.name, requestId };
       const out = await def.handle({ deps, caller }, input);
-      await claiming.settle();
+      await scope.settle('Success');
       const after = await faultAtDoor(o.faults, { ...at, phase: 'commit' }, note);
       if (after) return injected(after);
       return { code: 0, message: '', codeDesc: 'Success', ...out };
     } catch (caught) {
-      let err = caught;
-      // Admitted but refused, or failed: the signature still counts as used, and a replay answers
-      // 4500 before anything the action said.
-      if (claiming)
-        err = await claiming.settle().then(
-          () => caught,
-          (claimErr: unknown) => claimErr,
-        );
+      // Admitted but refused, or failed: the signature still counts as used, a replay answers 4500
+      // before anything the action said, and a refused write is an event with the refusal's code
+      // (a dropped connection answered nothing: no event of its own).
+      if (!scope) return refusal(caught);
+      const answer = caught instanceof TransportFault ? null : refusal(caught);
+      const settleError = await scope.settle(answer?.codeDesc ?? null).then(
+        () => null,
+        (claimErr: unknown) => claimErr,
+      );
+      if (settleError) return refusal(settleError);
+      if (caught instanceof TransportFault) throw caught;
+      return answer!;
+    }
+
+    function refusal(err: unknown): Envelope {
       if (err instanceof TransportFault) throw err;
       if (err instanceof DomainError) {
         const codeDesc = v2CodeDesc(err);

@@ -8,6 +8,7 @@ import { keyLookup } from '../keys.ts';
 import { printable, FormParams } from '../v2/params.ts';
 import { faultAtDoor, TransportFault, type DoorFaults } from '../fault-door.ts';
 import { newNote, type RequestNote } from '../request-note.ts';
+import { eventDraft, isWriteAction, requestScope, type RequestScope } from '../request-scope.ts';
 import { algorithmOf, sign, signatureMatches, sourceString } from '../v2/signature.ts';
 import type { ActionDef } from './action.ts';
 import { v3Code, type Product } from './errors.ts';
@@ -232,8 +233,9 @@ export function v3Handler(o: {
     const answer = await handle(req, note);
     const error = answer.Response.Error as { Code?: string } | undefined;
     note.code = error?.Code ?? 'Success';
-    const taskId = answer.Response.TaskId;
-    if (!error && (typeof taskId === 'string' || typeof taskId === 'number')) note.taskId = taskId;
+    // A 3.0 task is polled by the RequestId of the call that started it.
+    const def = note.action && byProduct.get(`${note.product}:${note.action}`);
+    if (!error && def && def.async) note.taskId = note.requestId;
     return answer;
   };
 
@@ -243,6 +245,7 @@ export function v3Handler(o: {
     note.client = header(req, 'x-tc-requestclient') ?? note.client;
     let def: ActionDef | undefined;
     let product: Product = 'vpc';
+    let scope: RequestScope | undefined;
     try {
       if (req.method !== 'GET' && req.method !== 'POST') {
         throw new ProtocolError('UnsupportedProtocol', 'use GET or POST');
@@ -270,7 +273,15 @@ export function v3Handler(o: {
       def = route(req, admitted);
       product = def.product;
       note.product = product;
+      // An admitted write is an event from here on, refused or not (docs/audit.md). A v1 signature
+      // was claimed at admission already: the scope carries no claim.
+      scope = requestScope(o.deps.db);
+      const event = isWriteAction(def.name)
+        ? eventDraft(note, { eventId: o.deps.ids.uuid(), eventTime: o.deps.now(), named: admitted.params })
+        : null;
+      scope.audit(event);
       const r = region(def, admitted.region);
+      if (event && r) event.region = r.name;
       const at = {
         action: def.name,
         apiVersion: '3.0' as const,
@@ -280,7 +291,10 @@ export function v3Handler(o: {
         requestId,
       };
       const before = await faultAtDoor(o.faults, { ...at, phase: 'request' }, note);
-      if (before) return errorEnvelope(before.code, before.message, requestId);
+      if (before) {
+        await scope.settle(before.code);
+        return errorEnvelope(before.code, before.message, requestId);
+      }
       const input = readSchema(def.params, admitted.params);
       const caller = { appId: admitted.appId, region: r?.name ?? '', requestId };
       // After the change is committed (only a success made one), a rule may still lose the answer.
@@ -289,16 +303,35 @@ export function v3Handler(o: {
         return after ? errorEnvelope(after.code, after.message, requestId) : { Response: response };
       };
       const language = header(req, 'x-tc-language') === 'zh-CN' ? 'zh-CN' : 'en-US';
+      const deps = { ...o.deps, db: scope.db };
       const run = async () => ({
-        ...(await def!.handle({ deps: o.deps, caller, language }, input)),
+        ...(await def!.handle({ deps, caller, language }, input)),
         RequestId: requestId,
       });
       const token = (input as { ClientToken?: unknown }).ClientToken;
-      if (typeof token !== 'string' || token === '' || !('ClientToken' in def.params)) return committed(await run());
-      const key = { appId: admitted.appId, action: def.name, token };
-      return committed(await withClientToken(o.deps.db, o.deps.now(), key, product, admitted.params, run));
+      let response: Record<string, unknown>;
+      if (typeof token !== 'string' || token === '' || !('ClientToken' in def.params)) response = await run();
+      else {
+        // The token's own bookkeeping is not the change: it uses the database directly.
+        const key = { appId: admitted.appId, action: def.name, token };
+        response = await withClientToken(o.deps.db, o.deps.now(), key, product, admitted.params, run);
+        // The first call's answer again: that call's event records the one change there was.
+        if (response.RequestId !== requestId) scope.audit(null);
+      }
+      await scope.settle('Success');
+      return await committed(response);
     } catch (err) {
       if (err instanceof TransportFault) throw err;
+      const answer = refusal(err);
+      if (!scope) return answer;
+      const code = (answer.Response.Error as { Code: string }).Code;
+      return scope.settle(code).then(
+        () => answer,
+        (settleError: unknown) => refusal(settleError),
+      );
+    }
+
+    function refusal(err: unknown): V3Envelope {
       if (err instanceof ProtocolError || err instanceof IdempotencyRefusal) {
         return errorEnvelope(err.code, err.message, requestId);
       }
