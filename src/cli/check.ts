@@ -52,6 +52,20 @@ export async function findViolations(db: Db, o: CheckOptions = {}): Promise<Viol
       report('eni-subnet', r.eniId, `its subnet ${r.subnetId} is missing or in another VPC`);
     }
 
+    // Each VPC's ENI count, which listing totals and the per-VPC quota read instead of counting rows,
+    // equals its ENIs; and each ENI lies in a VPC of its own account and region, which is what lets
+    // the sum of an account's VPC counts stand for the account's ENIs.
+    for (const r of await facts.eniCountMismatches(q)) {
+      report('eni-count', r.vpcId, `its ENI count says ${r.stored}; it holds ${r.actual} ENIs`);
+    }
+    for (const r of await facts.enisOutsideTheirOwnersVpcs(q)) {
+      report(
+        'eni-vpc',
+        r.eniId,
+        `its VPC ${r.vpcId} ${r.found ? 'belongs to another account or region' : 'is missing'}`,
+      );
+    }
+
     // Each VPC instance has exactly one primary ENI: attached once created, pending while creating.
     // A failed launch (LAUNCH_FAILED, kept an hour for API 3.0) has given everything back: no ENI,
     // no VPC or subnet.

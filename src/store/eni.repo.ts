@@ -3,6 +3,7 @@ import type { Queryable, SqlValue } from './db.ts';
 import { foldCase } from './fold.ts';
 import { orderAndPage, Where } from './sql.ts';
 import { deleteTags, whereTagged, type TagCondition } from './tag.repo.ts';
+import { addToEniCount, countedEnis, eniCountOf, lockVpcById } from './vpc.repo.ts';
 
 interface EniRow {
   id: string;
@@ -71,6 +72,7 @@ export async function insertEni(q: Queryable, e: Eni): Promise<void> {
       foldCase(e.description),
     ],
   );
+  await addToEniCount(q, e.vpcId, 1);
 }
 
 /** The caller's ENI (in `vpcId` when given); `lock` takes its row lock (one operation per ENI at a time). */
@@ -106,9 +108,9 @@ export async function enisOfInstance(q: Queryable, instanceId: string): Promise<
   return rows.map(toEni);
 }
 
+/** Every ENI of the VPC counts, whatever its state (one being created or deleted included). */
 export async function countEnisInVpc(q: Queryable, vpcId: string): Promise<number> {
-  const row = await q.get<{ n: number }>('SELECT COUNT(*) AS n FROM enis WHERE vpc_id = ?', [vpcId]);
-  return row?.n ?? 0;
+  return eniCountOf(q, vpcId);
 }
 
 export interface EniChange {
@@ -150,9 +152,15 @@ export async function updateEni(q: Queryable, id: string, change: EniChange): Pr
 }
 
 export async function deleteEni(q: Queryable, id: string): Promise<void> {
+  // The VPC's row lock comes first, as in every transaction that creates an ENI there (the lock
+  // order is VPC before ENI), so the two queue on it instead of deadlocking.
+  const owner = await q.get<{ vpc_id: string }>('SELECT vpc_id FROM enis WHERE id = ?', [id]);
+  if (owner) await lockVpcById(q, owner.vpc_id);
   await q.run('DELETE FROM eni_security_groups WHERE eni_id = ?', [id]);
   await q.run('DELETE FROM private_ips WHERE eni_id = ?', [id]);
-  await q.run('DELETE FROM enis WHERE id = ?', [id]);
+  // By the rows this transaction removed: one that lost a race to delete the same ENI counts nothing.
+  const removed = await q.run('DELETE FROM enis WHERE id = ?', [id]);
+  if (owner && removed > 0) await addToEniCount(q, owner.vpc_id, -removed);
   await deleteTags(q, [id]);
 }
 
@@ -172,6 +180,21 @@ export interface EniFilter {
   tags?: readonly TagCondition[];
 }
 
+/** From this OFFSET on, a page is read through its ids first (see listEnis). */
+export const DEEP_PAGE_OFFSET = 1000;
+const QUALIFIED = COLUMNS.split(', ')
+  .map((c) => `e.${c}`)
+  .join(', ');
+
+/**
+ * Whether the VPCs' ENI counters answer the filter's total: nothing but VPCs (or nothing at all)
+ * filters. Any other filter is selective and keeps its COUNT(*); a filter added to EniFilter later
+ * is covered without a change here.
+ */
+function countedByVpcs(filter: EniFilter): boolean {
+  return Object.entries(filter).every(([key, value]) => key === 'vpcIds' || value === undefined);
+}
+
 export async function listEnis(
   q: Queryable,
   caller: Caller,
@@ -180,7 +203,12 @@ export async function listEnis(
   page: Page,
 ): Promise<{ total: number; items: Eni[] }> {
   const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
-  if (filter.vpcIds) where.anyOf('vpc_id', filter.vpcIds);
+  // The VPC index walks a VPC's ENIs in the answer's order, so SQLite (which keeps no statistics)
+  // takes it whenever a VPC is named, expecting the LIMIT to stop the walk early. With a narrower
+  // filter that has an index of its own (the ENI, its instance, its subnet) the walk would cross the
+  // whole VPC to find a handful of rows: the VPC term is then written so that no index serves it.
+  const narrower = filter.eniIds ?? filter.instanceIds ?? filter.subnetIds;
+  if (filter.vpcIds) where.anyOf(narrower ? "(vpc_id || '')" : 'vpc_id', filter.vpcIds);
   if (filter.subnetIds) where.anyOf('subnet_id', filter.subnetIds);
   if (filter.eniIds) where.anyOf('id', filter.eniIds);
   if (filter.instanceIds) where.anyOf('instance_id', filter.instanceIds);
@@ -197,10 +225,34 @@ export async function listEnis(
     where.add(`id IN (SELECT eni_id FROM private_ips WHERE ${ranges})`, ...filter.ipRanges.flat());
   }
   if (filter.tags) whereTagged(where, filter.tags);
-  const total = await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM enis${where.sql}`, where.params);
-  const o = orderAndPage(order.field === 'name' ? `name${q.caps.bytewise}` : 'created_at', order.direction, page);
-  const rows = await q.all<EniRow>(`SELECT ${COLUMNS} FROM enis${where.sql}${o.sql}`, [...where.params, ...o.params]);
-  return { total: total?.n ?? 0, items: rows.map(toEni) };
+  const total = countedByVpcs(filter)
+    ? await countedEnis(q, caller, filter.vpcIds)
+    : ((await q.get<{ n: number }>(`SELECT COUNT(*) AS n FROM enis${where.sql}`, where.params))?.n ?? 0);
+  return { total, items: (await pageRows(q, where, order, page)).map(toEni) };
+}
+
+async function pageRows(
+  q: Queryable,
+  where: Where,
+  order: { field: 'createdAt' | 'name'; direction: OrderDirection },
+  page: Page,
+): Promise<EniRow[]> {
+  const column = order.field === 'name' ? 'name' : 'created_at';
+  const sortKey = (table: string) => (column === 'name' ? `${table}name${q.caps.bytewise}` : `${table}created_at`);
+  const o = orderAndPage(sortKey(''), order.direction, page);
+  if (page.offset < DEEP_PAGE_OFFSET) {
+    return q.all<EniRow>(`SELECT ${COLUMNS} FROM enis${where.sql}${o.sql}`, [...where.params, ...o.params]);
+  }
+  // A deep page skips thousands of rows it never returns. Reading them whole (PostgreSQL's heap,
+  // SQLite's table behind the index) cost more than the page, and PostgreSQL then preferred to
+  // sort the whole VPC: the page's ids come from the index alone (it holds the order and the id),
+  // then its rows by id, in the order the index gave.
+  const dir = order.direction === 'asc' ? 'ASC' : 'DESC';
+  return q.all<EniRow>(
+    `SELECT ${QUALIFIED} FROM (SELECT id, ${column} FROM enis${where.sql}${o.sql}) p JOIN enis e ON e.id = p.id
+     ORDER BY ${sortKey('p.')} ${dir}, p.id ${dir}`,
+    [...where.params, ...o.params],
+  );
 }
 
 /** The primary IP of each instance's primary ENI (attached, or being created with it). */

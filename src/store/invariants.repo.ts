@@ -50,6 +50,28 @@ export async function enisOutsideTheirSubnet(q: Queryable): Promise<Array<{ eniI
   );
 }
 
+/** VPCs whose stored ENI count (migration 009) differs from the number of ENIs in them. */
+export async function eniCountMismatches(
+  q: Queryable,
+): Promise<Array<{ vpcId: string; stored: number; actual: number }>> {
+  return q.all(
+    `SELECT v.id AS "vpcId", v.eni_count AS stored, COALESCE(c.n, 0) AS actual
+     FROM vpcs v LEFT JOIN (SELECT vpc_id, COUNT(*) AS n FROM enis GROUP BY vpc_id) c ON c.vpc_id = v.id
+     WHERE v.eni_count <> COALESCE(c.n, 0) ORDER BY v.id`,
+  );
+}
+
+/** ENIs whose VPC is missing or belongs to another account or region than the ENI. */
+export async function enisOutsideTheirOwnersVpcs(
+  q: Queryable,
+): Promise<Array<{ eniId: string; vpcId: string; found: number }>> {
+  return q.all(
+    `SELECT e.id AS "eniId", e.vpc_id AS "vpcId", CASE WHEN v.id IS NULL THEN 0 ELSE 1 END AS found
+     FROM enis e LEFT JOIN vpcs v ON v.id = e.vpc_id
+     WHERE v.id IS NULL OR v.app_id <> e.app_id OR v.region <> e.region ORDER BY e.id`,
+  );
+}
+
 /** Every VPC instance with how many primary ENIs it holds, attached and still being created. A
  *  failed launch (status 1) is in no VPC any more and holds none (`failedLaunchesHolding`). */
 export async function primaryEnisPerVpcInstance(

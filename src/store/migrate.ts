@@ -7,15 +7,16 @@ import * as m005 from './migrations/005-folded-names.ts';
 import * as m006 from './migrations/006-tags.ts';
 import * as m007 from './migrations/007-test-control.ts';
 import * as m008 from './migrations/008-audit-events.ts';
+import * as m009 from './migrations/009-eni-counts.ts';
 
 interface Migration {
   version: number;
-  up(t: { autoIdType: string }): string[];
+  up(t: { autoIdType: string; bytewise: string }): string[];
   /** A data step the SQL cannot express, run after `up` in the same transaction. */
   backfill?(tx: Queryable): Promise<void>;
 }
 
-const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
+const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009];
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 /**

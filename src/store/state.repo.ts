@@ -1,6 +1,8 @@
 import type { Queryable, SqlValue } from './db.ts';
 import { Where } from './sql.ts';
 import { TaskStatus } from '../domain/model.ts';
+import { version as ENI_COUNTS_SINCE } from './migrations/009-eni-counts.ts';
+import { recountEnis } from './vpc.repo.ts';
 
 // The whole state as data, for test control's snapshots and resets (docs/test-control.md). A dump
 // is logical (rows as JSON values), so one taken on SQLite restores on PostgreSQL and back.
@@ -111,6 +113,14 @@ export async function restoreState(q: Queryable, dump: StateDump): Promise<void>
   }
   // The leases in the dump were held by workers of another moment: every running task is free.
   await q.run('UPDATE tasks SET lease_until = NULL WHERE lease_until IS NOT NULL');
+  // Counters are derived, not trusted: a file may have been edited by hand or cut from another
+  // database. A scratch database carrying an older file forward has none yet (their migration
+  // fills them there).
+  if ((await schemaVersionOf(q)) >= ENI_COUNTS_SINCE) await recountEnis(q);
+}
+
+async function schemaVersionOf(q: Queryable): Promise<number> {
+  return (await q.get<{ version: number }>('SELECT version FROM schema_meta WHERE id = 1'))?.version ?? 0;
 }
 
 /** Running tasks that a worker holds right now (leased), in a scope. */
@@ -185,6 +195,8 @@ export async function resetState(q: Queryable, s: ResetScope): Promise<Record<st
       await del('accounts', `DELETE FROM accounts${byAccount}`, accountParams);
     }
   }
+  // What is left keeps its ENIs, but a reset deletes rows wholesale: the counters are recomputed.
+  await recountEnis(q);
   return removed;
 }
 

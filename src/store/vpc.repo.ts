@@ -102,6 +102,48 @@ export async function listVpcs(
   return { total: total?.n ?? 0, items: rows.map(toVpc) };
 }
 
+// Each VPC keeps the number of ENIs it holds (`eni_count`, migration 009), so that neither a listing's
+// total nor the per-VPC quota counts rows. Only the store changes it: insertEni and deleteEni, in the
+// transaction that adds or removes the row. ENIs never change VPC. A VPC's ENIs are always its own
+// account's and region's (the create paths look the VPC up as the caller's), which is what lets the
+// sum over an account's VPCs stand for the account's ENIs.
+
+/** Moves a VPC's ENI count by `delta` (the caller holds, or is taking, the VPC's row lock). */
+export async function addToEniCount(q: Queryable, vpcId: string, delta: number): Promise<void> {
+  await q.run('UPDATE vpcs SET eni_count = eni_count + ? WHERE id = ?', [delta, vpcId]);
+}
+
+/** Takes a VPC's row lock by id alone (the store's own bookkeeping, not a caller's lookup). */
+export async function lockVpcById(q: Queryable, vpcId: string): Promise<void> {
+  await q.get(`SELECT id FROM vpcs WHERE id = ?${q.caps.forUpdate}`, [vpcId]);
+}
+
+/** How many ENIs a VPC holds, in any state (0 for no such VPC). */
+export async function eniCountOf(q: Queryable, vpcId: string): Promise<number> {
+  const row = await q.get<{ n: number }>('SELECT eni_count AS n FROM vpcs WHERE id = ?', [vpcId]);
+  return row?.n ?? 0;
+}
+
+/**
+ * How many of the caller's ENIs lie in these VPCs (in all of its VPCs when `vpcIds` is absent): the
+ * counters of the caller's VPCs among them, each VPC once however often it is named.
+ */
+export async function countedEnis(q: Queryable, caller: Caller, vpcIds?: readonly string[]): Promise<number> {
+  const where = new Where().add('app_id = ? AND region = ?', caller.appId, caller.region);
+  if (vpcIds) where.anyOf('id', vpcIds);
+  const row = await q.get<{ n: number | null }>(`SELECT SUM(eni_count) AS n FROM vpcs${where.sql}`, where.params);
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Sets every VPC's ENI count from the rows: after a restore or a reset, which write rows wholesale.
+ * Only the counts that are wrong are written, so VPCs out of the reset's scope are not locked.
+ */
+export async function recountEnis(q: Queryable): Promise<void> {
+  const actual = '(SELECT COUNT(*) FROM enis WHERE enis.vpc_id = vpcs.id)';
+  await q.run(`UPDATE vpcs SET eni_count = ${actual} WHERE eni_count <> ${actual}`);
+}
+
 export interface VpcCounts {
   subnets: number;
   instances: number;

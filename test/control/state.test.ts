@@ -210,7 +210,8 @@ describe('a snapshot of an older schema is carried forward', () => {
       const ctl = controlClient(server.host);
       await ctl.post('snapshots', { name: 'now' });
       const file = (await ctl.get('snapshots/now')).body;
-      // What a build of schema 4 wrote: no fold columns (5), no tags (6), no task region (7).
+      // What a build of schema 4 wrote: no fold columns (5), no tags (6), no task region (7), no
+      // VPC ENI counts (9).
       const old = structuredClone(file);
       old.schemaVersion = 4;
       delete old.state.tables.tags;
@@ -222,7 +223,7 @@ describe('a snapshot of an older schema is carried forward', () => {
         t.rows = t.rows.map((r: unknown[]) => keep.map((n: number) => r[n]));
         t.columns = keep.map((n: number) => t.columns[n]);
       };
-      drop('vpcs', ['name_fold']);
+      drop('vpcs', ['name_fold', 'eni_count']);
       drop('tasks', ['region', 'injected_failure']);
       await ctl.post('reset');
       assert.equal((await ctl.put('snapshots/old', JSON.stringify(old))).status, 201);
