@@ -69,6 +69,25 @@ export async function baseline(t: Target, warmupS: number, durationS: number): P
   return measured(load, load.rps, load.latency.baseline, t.cpuMs() - cpu, load.requests);
 }
 
+type Slot = { eniId: string; instanceId: string; attached: boolean };
+
+/** The next operation on an ENI of the pool: detach it if attached, else attach it. */
+function attachOrDetach(api: Api, fleet: Fleet, slot: Slot): Omit<Op, 'done'> {
+  const action = slot.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface';
+  const label = slot.attached ? 'detach' : 'attach';
+  if (api === 'v2') {
+    return {
+      label,
+      params: { Action: action, vpcId: fleet.vpcId, networkInterfaceId: slot.eniId, instanceId: slot.instanceId },
+    };
+  }
+  return {
+    label,
+    params: { NetworkInterfaceId: slot.eniId, InstanceId: slot.instanceId },
+    api3: { action, service: 'vpc' },
+  };
+}
+
 /**
  * Attach and Detach over the pool, round robin: an ENI goes to the back of the queue when its
  * answer arrives, so it comes up again only after every other idle ENI has had its turn — by then
@@ -78,7 +97,7 @@ export async function baseline(t: Target, warmupS: number, durationS: number): P
 class Cycle {
   /** Task ids (v2) or RequestIds (API 3.0) of the accepted calls, in the order they were answered. */
   sink: Array<number | string> = [];
-  private readonly queue: Array<{ eniId: string; instanceId: string; attached: boolean }>;
+  private readonly queue: Slot[];
 
   constructor(
     private readonly fleet: Fleet,
@@ -90,23 +109,9 @@ class Cycle {
   next = (): Op => {
     const eni = this.queue.shift();
     if (!eni) throw new Error('the ENI pool ran dry: use fewer connections or a larger pool');
-    const action = eni.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface';
     const refusal = REFUSALS[this.api];
     return {
-      label: eni.attached ? 'detach' : 'attach',
-      ...(this.api === 'v2'
-        ? {
-            params: {
-              Action: action,
-              vpcId: this.fleet.vpcId,
-              networkInterfaceId: eni.eniId,
-              instanceId: eni.instanceId,
-            },
-          }
-        : {
-            params: { NetworkInterfaceId: eni.eniId, InstanceId: eni.instanceId },
-            api3: { action, service: 'vpc' as const },
-          }),
+      ...attachOrDetach(this.api, this.fleet, eni),
       done: (answer) => {
         if (answer.code === 0) {
           eni.attached = !eni.attached;
@@ -224,8 +229,6 @@ export interface PolledResult {
   load: LoadResult;
 }
 
-type Slot = { eniId: string; instanceId: string; attached: boolean };
-
 /**
  * The cycle as a caller of the real service runs it: attach (or detach), then poll the task with
  * DescribeVpcTaskResult until it ends, then the next operation on that ENI. Polls go first (a
@@ -255,23 +258,9 @@ class PolledCycle {
     if (waiting) return this.poll(waiting);
     const slot = this.idle.shift();
     if (!slot) throw new Error('the ENI pool ran dry: use fewer connections or a larger pool');
-    const action = slot.attached ? 'DetachNetworkInterface' : 'AttachNetworkInterface';
     const refusal = REFUSALS[this.api];
     return {
-      label: slot.attached ? 'detach' : 'attach',
-      ...(this.api === 'v2'
-        ? {
-            params: {
-              Action: action,
-              vpcId: this.fleet.vpcId,
-              networkInterfaceId: slot.eniId,
-              instanceId: slot.instanceId,
-            },
-          }
-        : {
-            params: { NetworkInterfaceId: slot.eniId, InstanceId: slot.instanceId },
-            api3: { action, service: 'vpc' as const },
-          }),
+      ...attachOrDetach(this.api, this.fleet, slot),
       done: (answer) => {
         if (answer.code === 0) {
           this.polling.push({ slot, key: this.api === 'v2' ? answer.taskId! : answer.requestId! });

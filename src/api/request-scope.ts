@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { recordRequest, recordRequestAlone, type AuditEvent, type SignatureClaim } from '../store/audit.repo.ts';
+import { resourceIdsIn } from '../domain/ids.ts';
 import type { RequestNote } from './request-note.ts';
 
 // The database as one admitted request sees it (docs/audit.md). What the request owes the database
@@ -62,23 +63,8 @@ export function eventDraft(note: RequestNote, o: { eventId: string; eventTime: n
   };
 }
 
-const RESOURCE_ID = /^(vpc|subnet|eni|ins|sg)-[a-z0-9]{8}$/;
 /** Bounds the rows one event adds; no request of ours names nearly as many. */
 const MAX_RESOURCES = 200;
-
-/** Every resource id among the string values of `values`, first seen first, without repeats. */
-export function resourceIdsIn(values: readonly unknown[]): string[] {
-  const out = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (out.size >= MAX_RESOURCES) return;
-    if (typeof v === 'string') {
-      if (RESOURCE_ID.test(v)) out.add(v);
-    } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') Object.values(v).forEach(visit);
-  };
-  values.forEach(visit);
-  return [...out];
-}
 
 /**
  * The event's resources: the ids its parameters name, and those in what the recording transaction
@@ -87,7 +73,7 @@ export function resourceIdsIn(values: readonly unknown[]): string[] {
  */
 function finish(draft: EventDraft, errorCode: string, returned: unknown): AuditEvent {
   const { named, ...event } = draft;
-  return { ...event, errorCode, resources: resourceIdsIn([named, returned]) };
+  return { ...event, errorCode, resources: [...resourceIdsIn([named, returned])].slice(0, MAX_RESOURCES) };
 }
 
 export interface RequestScope {
@@ -104,7 +90,7 @@ export interface RequestScope {
 }
 
 /** 4500 on v2, AuthFailure.SignatureExpire on 3.0 (v1 signatures). */
-function replayRefusal(): DomainError {
+export function replayRefusal(): DomainError {
   return new DomainError(
     'expired',
     'this request was already accepted once (same signature); send a fresh Nonce and Timestamp',

@@ -12,6 +12,7 @@ import {
   type StoredRule,
 } from '../store/fault.repo.ts';
 import type { TaskControl } from '../domain/deps.ts';
+import { resourceIdsIn } from '../domain/ids.ts';
 import { ControlError } from './control-error.ts';
 
 // Fault injection (docs/test-control.md, "Faults"): an ordered list of rules, each a match and one
@@ -80,19 +81,6 @@ export interface FaultCatalog {
 }
 
 const RULES_CACHE_MS = 250;
-const RESOURCE_ID = /^(vpc|subnet|eni|ins|sg)-[a-z0-9]{8}$/;
-
-/** Every resource id among the string values of a request's parameters or a task's payload. */
-function resourceIdsIn(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') {
-    if (RESOURCE_ID.test(value)) out.push(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) resourceIdsIn(v, out);
-  } else if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) resourceIdsIn(v, out);
-  }
-  return out;
-}
 
 function globMatches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
@@ -108,7 +96,7 @@ function matches(r: FaultRule, c: FaultContext, now: number): boolean {
   if (r.apiVersion !== undefined && c.apiVersion !== undefined && r.apiVersion !== c.apiVersion) return false;
   if (r.region !== undefined && r.region !== c.region) return false;
   if (r.account !== undefined && r.account !== c.account) return false;
-  if (r.resourceId !== undefined && !resourceIdsIn(c.named).includes(r.resourceId)) return false;
+  if (r.resourceId !== undefined && !resourceIdsIn(c.named).has(r.resourceId)) return false;
   return true;
 }
 

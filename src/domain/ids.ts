@@ -8,6 +8,21 @@ export type Random = (bytes: number) => Buffer;
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+const RESOURCE_ID = /^(vpc|subnet|eni|ins|sg)-[a-z0-9]{8}$/;
+
+/** Every resource id among the string values of `value` (parameters, a payload, an answer), at any
+ *  depth, first seen first, without repeats. */
+export function resourceIdsIn(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    if (RESOURCE_ID.test(value)) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) resourceIdsIn(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) resourceIdsIn(v, out);
+  }
+  return out;
+}
+
 export interface IdGenerator {
   id(prefix: 'vpc' | 'subnet' | 'eni' | 'ins' | 'sg'): string;
   mac(): string;

@@ -8,7 +8,7 @@ import { keyLookup } from '../keys.ts';
 import { printable, FormParams } from '../v2/params.ts';
 import { faultAtDoor, TransportFault, type DoorFaults } from '../fault-door.ts';
 import { newNote, type RequestNote } from '../request-note.ts';
-import { eventDraft, isWriteAction, requestScope, type RequestScope } from '../request-scope.ts';
+import { eventDraft, isWriteAction, replayRefusal, requestScope, type RequestScope } from '../request-scope.ts';
 import { algorithmOf, sign, signatureMatches, sourceString } from '../v2/signature.ts';
 import type { ActionDef } from './action.ts';
 import { v3Code, type Product } from './errors.ts';
@@ -176,7 +176,7 @@ export function v3Handler(o: {
     // v1 keeps v2's replay rule: a signature counts once within the window.
     const expiresAt = (Number(timestamp) + o.windowS) * 1000;
     if (!(await claimSignature(o.deps.db, secretId, signature, expiresAt))) {
-      fail('expired', 'this request was already accepted once (same signature); send a fresh Nonce and Timestamp');
+      throw replayRefusal();
     }
     return {
       appId: key.appId,
